@@ -1,0 +1,96 @@
+# restd build. `make` builds bin/restd; `make test` installs what is missing,
+# builds and runs every test; `make run` starts the local stack in the foreground.
+# SANITIZE=1 builds with ASan+UBSan into build/asan (bin/asan for binaries).
+
+CXX      ?= g++
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+ifeq ($(SANITIZE),1)
+  BUILD   := build/asan
+  BIN     := bin/asan
+  SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  OPT     := -O1 -g
+else
+  BUILD   := build/release
+  BIN     := bin
+  SANFLAGS :=
+  OPT     := -O2 -g
+endif
+
+WARN     := -Wall -Wextra -Wshadow -Werror
+CXXFLAGS := -std=c++20 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Isrc -isystem /usr/include/cppconn -pthread
+LDFLAGS  := $(SANFLAGS) -pthread
+LIBS     := -lfcgi -lmysqlcppconn -lcrypto -lcrypt -lsystemd
+TESTLIBS := -lboost_unit_test_framework -lcurl
+
+SRCS       := $(shell find src -name '*.cpp' | sort)
+APP_OBJS   := $(SRCS:%.cpp=$(BUILD)/%.o)
+LIB_OBJS   := $(filter-out $(BUILD)/src/main.o,$(APP_OBJS))
+UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort)
+UNIT_OBJS  := $(UNIT_SRCS:%.cpp=$(BUILD)/%.o)
+SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' | sort)
+SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
+INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
+INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
+
+.PHONY: all deps test unit-test integration-test run clean install format format-check
+.DEFAULT_GOAL := all
+
+all: $(BIN)/restd
+
+$(BIN)/restd: $(APP_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
+
+$(BIN)/integration_tests: $(INTEG_OBJS) $(SUPPORT_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(TESTLIBS) -lcrypto
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+deps:
+	@scripts/deps
+
+# Dependencies first (a fresh machine has no compiler libraries), then the build
+# in a sub-make so that the file lists are computed with the headers present.
+test: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/unit_tests $(BIN)/integration_tests
+	@BIN=$(BIN) scripts/run-tests
+
+unit-test: deps
+	@$(MAKE) --no-print-directory $(BIN)/unit_tests
+	@BIN=$(BIN) ONLY=unit scripts/run-tests
+
+integration-test: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/integration_tests
+	@BIN=$(BIN) ONLY=integration scripts/run-tests
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd
+	@RESTD_BIN=$(BIN)/restd scripts/stack run
+
+install: $(BIN)/restd
+	install -D -m 0755 $(BIN)/restd $(DESTDIR)$(PREFIX)/sbin/restd
+	install -D -m 0755 scripts/migrate $(DESTDIR)$(PREFIX)/share/restd/scripts/migrate
+	install -d $(DESTDIR)$(PREFIX)/share/restd/sql $(DESTDIR)$(PREFIX)/share/restd/nginx
+	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/restd/sql/
+	install -m 0644 nginx/*.conf $(DESTDIR)$(PREFIX)/share/restd/nginx/
+	install -D -m 0644 systemd/restd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/restd.service
+
+clean:
+	rm -rf build bin
+
+format:
+	clang-format -i $$(find src tests -name '*.cpp' -o -name '*.h')
+
+format-check:
+	clang-format --dry-run -Werror $$(find src tests -name '*.cpp' -o -name '*.h')
+
+-include $(APP_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)

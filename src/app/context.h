@@ -1,0 +1,40 @@
+// Context: what a handler gets for one request: the parsed request and body,
+// the response to fill, the matched route and its path params, and the
+// worker's shared services. Lives on the accepting thread's stack.
+#pragma once
+
+#include <chrono>
+#include <string_view>
+
+#include "app/config.h"
+#include "db/pool.h"
+#include "http/body.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "router/path_pattern.h"
+#include "router/route.h"
+
+namespace restd::app {
+
+// Per-worker services shared by every request of that worker.
+struct Services {
+    const Config& config;
+    db::Pool& pool;
+    std::chrono::steady_clock::time_point startedAt;
+    std::chrono::system_clock::time_point startedAtWall;
+};
+
+struct Context {
+    const http::Request& req;
+    http::Response& res;
+    const http::Body& body;
+    const router::Route& route;
+    const router::PathParams& params;
+    Services& services;
+
+    // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
+    // (location "path") otherwise.
+    int64_t pathId(std::string_view name = "id") const;
+};
+
+}  // namespace restd::app

@@ -1,0 +1,104 @@
+#include "app/dispatcher.h"
+
+#include <charconv>
+
+#include "app/log.h"
+#include "db/error.h"
+
+namespace restd::app {
+
+using http::ApiError;
+using http::Method;
+
+int64_t Context::pathId(std::string_view name) const {
+    for (const auto& [key, value] : params) {
+        if (key != name) continue;
+        int64_t id = 0;
+        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+        if (ec == std::errc() && ptr == value.data() + value.size() && id > 0) return id;
+        throw ApiError::validation(
+            {{std::string(name), "Must be a positive integer", "path"}});
+    }
+    throw ApiError::internal();
+}
+
+Dispatcher::Dispatcher(const router::Router& router, Services& services)
+    : router_(router), services_(services), cors_(services.config.clientUrls) {}
+
+void Dispatcher::serve(http::Request& req, http::Response& res) const {
+    res.reset();
+    const router::Route* matched = nullptr;
+    try {
+        route(req, res, matched);
+    } catch (const std::exception& e) {
+        fail(req, res, e);
+    }
+    cors_.apply(req, res);
+    res.setHeader("X-Request-ID", req.requestId());
+    if (!res.header("Cache-Control")) res.setHeader("Cache-Control", "no-store");
+    if (req.method() == Method::Head) res.clearBody();
+}
+
+// Steps in order: body size (transport level, like nginx's own limit), route
+// match (404, 405 with Allow), CORS preflight, body parsing (415/400), handler.
+void Dispatcher::route(http::Request& req, http::Response& res,
+                       const router::Route*& matched) const {
+    if (req.contentLength() > services_.config.maxBodyBytes ||
+        req.body().size() > services_.config.maxBodyBytes) {
+        throw ApiError::payloadTooLarge("Request body exceeds " +
+                                        std::to_string(services_.config.maxBodyBytes) + " bytes");
+    }
+
+    router::Match m = router_.match(req.method(), req.path());
+    if (m.kind == router::Match::Kind::NotFound) {
+        throw ApiError::notFound("Cannot " + req.methodText() + " " + req.path());
+    }
+    std::string allow = router::Router::allowHeader(m.allowed);
+    if (req.method() == Method::Options) {
+        cors_.preflight(req, res, allow);
+        return;
+    }
+    if (m.kind == router::Match::Kind::MethodNotAllowed) {
+        throw std::move(ApiError(405, "METHOD_NOT_ALLOWED",
+                                 "Method " + req.methodText() + " not allowed on " + req.path())
+                            .withHeader("Allow", allow));
+    }
+    matched = m.route;
+
+    http::Body body;
+    bool carriesBody = req.method() == Method::Post || req.method() == Method::Put ||
+                       req.method() == Method::Patch;
+    if (carriesBody) {
+        body = http::parseBody(req.header("content-type").value_or(""), req.body());
+    }
+
+    Context ctx{req, res, body, *m.route, m.params, services_};
+    m.route->handle(ctx);
+}
+
+void Dispatcher::fail(const http::Request& req, http::Response& res,
+                      const std::exception& e) const {
+    res.reset();
+    if (const auto* api = dynamic_cast<const ApiError*>(&e)) {
+        res.sendError(*api, req.requestId());
+        return;
+    }
+    if (const auto* dbe = dynamic_cast<const db::Error*>(&e)) {
+        ApiError api = db::toApiError(*dbe);
+        if (api.status() >= 500) {
+            log::error("database error", {{"requestId", req.requestId()},
+                                          {"code", dbe->code()},
+                                          {"error", dbe->what()}});
+        }
+        res.sendError(api, req.requestId());
+        return;
+    }
+    log::error("unhandled exception", {{"requestId", req.requestId()}, {"error", e.what()}});
+    if (services_.config.appEnv == AppEnv::Development) {
+        res.sendError(ApiError(500, "INTERNAL_ERROR", e.what()), req.requestId());
+    } else {
+        res.sendError(ApiError::internal(), req.requestId());
+    }
+}
+
+}  // namespace restd::app

@@ -1,0 +1,75 @@
+#include "app/log.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "common/time.h"
+
+namespace restd::app::log {
+
+namespace {
+
+std::atomic<LogLevel> gLevel{LogLevel::Info};
+
+std::string_view levelName(LogLevel l) {
+    switch (l) {
+        case LogLevel::Debug: return "debug";
+        case LogLevel::Info: return "info";
+        case LogLevel::Warn: return "warn";
+        case LogLevel::Error: return "error";
+    }
+    return "info";
+}
+
+void writeStr(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+}  // namespace
+
+void setLevel(LogLevel level) { gLevel.store(level, std::memory_order_relaxed); }
+
+bool enabled(LogLevel level) { return level >= gLevel.load(std::memory_order_relaxed); }
+
+void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
+    if (!enabled(level)) return;
+    thread_local rapidjson::StringBuffer buf;
+    buf.Clear();
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("time");
+    writeStr(w, common::isoNow());
+    w.Key("level");
+    writeStr(w, levelName(level));
+    w.Key("msg");
+    writeStr(w, msg);
+    w.Key("pid");
+    w.Int(static_cast<int>(getpid()));
+    for (const Field& f : fields) {
+        w.Key(f.key.data(), static_cast<rapidjson::SizeType>(f.key.size()));
+        std::visit(
+            [&w](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::string_view>) writeStr(w, v);
+                else if constexpr (std::is_same_v<T, int64_t>) w.Int64(v);
+                else if constexpr (std::is_same_v<T, double>) w.Double(v);
+                else w.Bool(v);
+            },
+            f.value);
+    }
+    w.EndObject();
+    buf.Put('\n');
+    const char* p = buf.GetString();
+    size_t left = buf.GetSize();
+    while (left > 0) {
+        ssize_t n = ::write(STDERR_FILENO, p, left);
+        if (n <= 0) break;  // nowhere to report a failing log
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+}
+
+}  // namespace restd::app::log

@@ -1,0 +1,39 @@
+// Structured logging: one JSON object per line on stderr (journald or the
+// stack's log file picks it up), written with a single write(2) so lines from
+// threads and processes never interleave. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+#include <variant>
+
+#include "app/config.h"
+
+namespace restd::app::log {
+
+struct Field {
+    std::string_view key;
+    std::variant<std::string_view, int64_t, double, bool> value;
+    Field(std::string_view k, std::string_view v) : key(k), value(v) {}
+    Field(std::string_view k, const char* v) : key(k), value(std::string_view(v)) {}
+    Field(std::string_view k, int v) : key(k), value(static_cast<int64_t>(v)) {}
+    Field(std::string_view k, long v) : key(k), value(static_cast<int64_t>(v)) {}
+    Field(std::string_view k, long long v) : key(k), value(static_cast<int64_t>(v)) {}
+    Field(std::string_view k, unsigned long v) : key(k), value(static_cast<int64_t>(v)) {}
+    Field(std::string_view k, double v) : key(k), value(v) {}
+    Field(std::string_view k, bool v) : key(k), value(v) {}
+};
+
+void setLevel(LogLevel level);
+bool enabled(LogLevel level);
+
+// {"time","level","msg","pid",<fields>...}
+void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields = {});
+
+inline void debug(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Debug, msg, f); }
+inline void info(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Info, msg, f); }
+inline void warn(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Warn, msg, f); }
+inline void error(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Error, msg, f); }
+
+}  // namespace restd::app::log

@@ -1,0 +1,181 @@
+#include "db/connection.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+
+namespace restd::db {
+
+namespace {
+
+// get_driver_instance() is not thread-safe on its first call.
+sql::Driver* driver() {
+    static sql::Driver* instance = get_driver_instance();
+    return instance;
+}
+
+constexpr int kNullType = 0;  // sql::DataType::SQLNULL
+
+}  // namespace
+
+void initDriver() { driver(); }
+void threadInit() { driver()->threadInit(); }
+void threadEnd() { driver()->threadEnd(); }
+
+void rethrowSqlError(Connection* conn) {
+    try {
+        throw;
+    } catch (const sql::SQLException& e) {
+        int code = e.getErrorCode();
+        Error err(classify(code), code, e.what());
+        if (conn && (err.connectionLost() || err.kind() == ErrorKind::Unavailable)) {
+            conn->markBroken();
+        }
+        throw err;
+    }
+}
+
+// ---- Rows
+
+Rows::Rows(std::unique_ptr<sql::ResultSet> rs) : rs_(std::move(rs)) {}
+Rows::~Rows() = default;
+Rows::Rows(Rows&&) noexcept = default;
+
+bool Rows::next() { return rs_->next(); }
+bool Rows::isNull(int c) const { return rs_->isNull(static_cast<uint32_t>(c)); }
+int64_t Rows::getInt64(int c) const { return rs_->getInt64(static_cast<uint32_t>(c)); }
+uint64_t Rows::getUInt64(int c) const { return rs_->getUInt64(static_cast<uint32_t>(c)); }
+bool Rows::getBool(int c) const { return rs_->getBoolean(static_cast<uint32_t>(c)); }
+std::string Rows::getString(int c) const {
+    return rs_->getString(static_cast<uint32_t>(c)).asStdString();
+}
+size_t Rows::rowCount() const { return rs_->rowsCount(); }
+
+// ---- Statement
+
+Statement::Statement(sql::PreparedStatement& ps, Connection& conn) : ps_(ps), conn_(conn) {}
+
+Statement& Statement::bind(int64_t value) {
+    ps_.setInt64(static_cast<unsigned>(next_++), value);
+    return *this;
+}
+Statement& Statement::bind(std::string_view value) {
+    ps_.setString(static_cast<unsigned>(next_++), sql::SQLString(std::string(value)));
+    return *this;
+}
+Statement& Statement::bind(bool value) {
+    ps_.setBoolean(static_cast<unsigned>(next_++), value);
+    return *this;
+}
+Statement& Statement::bindNull() {
+    ps_.setNull(static_cast<unsigned>(next_++), kNullType);
+    return *this;
+}
+
+Rows Statement::query() {
+    try {
+        conn_.touch();
+        return Rows(std::unique_ptr<sql::ResultSet>(ps_.executeQuery()));
+    } catch (const sql::SQLException&) {
+        rethrowSqlError(&conn_);
+    }
+}
+
+uint64_t Statement::execute() {
+    try {
+        conn_.touch();
+        return static_cast<uint64_t>(ps_.executeUpdate());
+    } catch (const sql::SQLException&) {
+        rethrowSqlError(&conn_);
+    }
+}
+
+// ---- Connection
+
+Connection::Connection(const app::DbConfig& config) {
+    sql::ConnectOptionsMap opts;
+    if (!config.socket.empty()) {
+        opts["hostName"] = sql::SQLString("localhost");
+        opts["socket"] = sql::SQLString(config.socket);
+    } else {
+        opts["hostName"] =
+            sql::SQLString("tcp://" + config.host + ":" + std::to_string(config.port));
+    }
+    opts["userName"] = sql::SQLString(config.user);
+    opts["password"] = sql::SQLString(config.password);
+    opts["schema"] = sql::SQLString(config.name);
+    opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    opts["OPT_RECONNECT"] = false;  // reconnects are the pool's job, with fresh session settings
+    int connectSeconds = std::max(1, config.connectTimeoutMs / 1000);
+    opts["OPT_CONNECT_TIMEOUT"] = connectSeconds;
+    // A read timeout bounds a hung server; it stays above the statement limit.
+    opts["OPT_READ_TIMEOUT"] = std::max(5, config.statementTimeoutMs / 1000 + 5);
+    opts["OPT_WRITE_TIMEOUT"] = std::max(5, config.statementTimeoutMs / 1000 + 5);
+    try {
+        conn_.reset(driver()->connect(opts));
+        std::unique_ptr<sql::Statement> st(conn_->createStatement());
+        st->execute("SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_520_ci");
+        if (config.statementTimeoutMs > 0) {
+            st->execute("SET max_statement_time = " +
+                        std::to_string(config.statementTimeoutMs / 1000.0));
+        }
+    } catch (const sql::SQLException&) {
+        rethrowSqlError(nullptr);
+    }
+    openedAt_ = lastUsed_ = std::chrono::steady_clock::now();
+}
+
+Connection::~Connection() {
+    statements_.clear();
+    try {
+        if (conn_) conn_->close();
+    } catch (const sql::SQLException&) {
+        // The session is already gone; nothing to release.
+    }
+}
+
+Statement Connection::prepare(const char* text) {
+    auto it = statements_.find(text);
+    if (it == statements_.end()) {
+        try {
+            std::unique_ptr<sql::PreparedStatement> ps(conn_->prepareStatement(text));
+            it = statements_.emplace(text, std::move(ps)).first;
+        } catch (const sql::SQLException&) {
+            rethrowSqlError(this);
+        }
+    } else {
+        it->second->clearParameters();
+    }
+    return Statement(*it->second, *this);
+}
+
+void Connection::run(const char* text) {
+    try {
+        touch();
+        std::unique_ptr<sql::Statement> st(conn_->createStatement());
+        st->execute(text);
+    } catch (const sql::SQLException&) {
+        rethrowSqlError(this);
+    }
+}
+
+uint64_t Connection::lastInsertId() {
+    static constexpr const char* kLastId = "SELECT LAST_INSERT_ID()";
+    Rows rows = prepare(kLastId).query();
+    rows.next();
+    return rows.getUInt64(1);
+}
+
+bool Connection::isAlive() {
+    try {
+        return !broken_ && conn_->isValid();
+    } catch (const sql::SQLException&) {
+        return false;
+    }
+}
+
+}  // namespace restd::db

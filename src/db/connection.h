@@ -1,0 +1,106 @@
+// Connection: one MariaDB session with its cache of server-side prepared
+// statements, and the Statement/Rows wrappers repositories use. Used by one
+// thread at a time (through a Pool::Lease). Every Connector/C++ exception is
+// turned into db::Error here.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "app/config.h"
+#include "db/error.h"
+
+namespace sql {
+class Connection;
+class PreparedStatement;
+class ResultSet;
+}  // namespace sql
+
+namespace restd::db {
+
+// Result rows of a query; columns are 1-based as in SQL.
+class Rows {
+public:
+    explicit Rows(std::unique_ptr<sql::ResultSet> rs);
+    ~Rows();
+    Rows(Rows&&) noexcept;
+    bool next();
+    bool isNull(int column) const;
+    int64_t getInt64(int column) const;
+    uint64_t getUInt64(int column) const;
+    bool getBool(int column) const;
+    std::string getString(int column) const;
+    size_t rowCount() const;
+
+private:
+    std::unique_ptr<sql::ResultSet> rs_;
+};
+
+// A cached prepared statement; bind() appends positional parameters.
+class Connection;
+
+class Statement {
+public:
+    Statement(sql::PreparedStatement& ps, Connection& conn);
+    Statement& bind(int64_t value);
+    Statement& bind(std::string_view value);
+    Statement& bind(bool value);
+    Statement& bindNull();
+    Rows query();
+    uint64_t execute();  // affected rows
+
+private:
+    sql::PreparedStatement& ps_;
+    Connection& conn_;
+    int next_ = 1;
+};
+
+class Connection {
+public:
+    // Opens a session (utf8mb4, UTC, statement time limit). Throws db::Error.
+    explicit Connection(const app::DbConfig& config);
+    ~Connection();
+
+    // The statement for `sql`, prepared once per connection and reused.
+    // Keyed by the text's address: pass a named constant, not a temporary.
+    Statement prepare(const char* sql);
+    // Plain statement without parameters (START TRANSACTION, SELECT 1).
+    void run(const char* sql);
+    uint64_t lastInsertId();
+    // Pings the server; false when the session is gone.
+    bool isAlive();
+
+    std::chrono::steady_clock::time_point openedAt() const { return openedAt_; }
+    std::chrono::steady_clock::time_point lastUsed() const { return lastUsed_; }
+    void touch() { lastUsed_ = std::chrono::steady_clock::now(); }
+    // Set once a lost-connection error happened: the pool discards it.
+    bool broken() const { return broken_; }
+    void markBroken() { broken_ = true; }
+    bool inTransaction() const { return inTransaction_; }
+    void setInTransaction(bool v) { inTransaction_ = v; }
+
+private:
+    std::unique_ptr<sql::Connection> conn_;
+    std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements_;
+    std::chrono::steady_clock::time_point openedAt_;
+    std::chrono::steady_clock::time_point lastUsed_;
+    bool broken_ = false;
+    bool inTransaction_ = false;
+};
+
+// The driver must be initialised once per process before threads use it, and
+// each thread that talks to MariaDB must register (the C client keeps per-thread state).
+void initDriver();
+void threadInit();
+void threadEnd();
+
+// Converts a Connector/C++ exception into db::Error, marking `conn` broken when
+// the session is lost. Call only from inside a catch (sql::SQLException&) block.
+[[noreturn]] void rethrowSqlError(Connection* conn);
+
+}  // namespace restd::db

@@ -1,0 +1,42 @@
+// db::Error: what the database layer throws. Connector/C++ exceptions are
+// caught at the edge of src/db and turned into one of these kinds, so nothing
+// above src/db sees sql:: types. toApiError maps a kind to the HTTP contract.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "http/api_error.h"
+
+namespace restd::db {
+
+enum class ErrorKind {
+    Duplicate,    // 1062: unique key taken
+    ForeignKey,   // 1451/1452: referenced row missing or still referenced
+    Deadlock,     // 1213/1205: transaction may be retried
+    Unavailable,  // connection lost/refused, pool wait exceeded, server shutting down
+    Timeout,      // 1969/1317: statement time limit hit
+    Other,
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, int code, const std::string& message)
+        : std::runtime_error(message), kind_(kind), code_(code) {}
+    ErrorKind kind() const { return kind_; }
+    int code() const { return code_; }  // MariaDB/client error number, 0 for pool errors
+    // The connection that raised it cannot be used again.
+    bool connectionLost() const;
+
+private:
+    ErrorKind kind_;
+    int code_;
+};
+
+// Classifies a MariaDB server or client error number.
+ErrorKind classify(int mysqlErrorCode);
+
+// The envelope error for a database failure. Other -> 500 (the caller logs it).
+http::ApiError toApiError(const Error& error);
+
+}  // namespace restd::db

@@ -1,0 +1,104 @@
+#include "db/pool.h"
+
+#include "app/log.h"
+
+namespace restd::db {
+
+namespace {
+// A connection idle longer than this is pinged before it is handed out.
+constexpr auto kValidateAfter = std::chrono::seconds(5);
+}  // namespace
+
+Pool::Pool(app::DbConfig config) : config_(std::move(config)) {}
+
+Pool::~Pool() = default;
+
+Pool::Lease::~Lease() {
+    if (conn_) pool_->release(std::move(conn_));
+}
+
+Pool::Lease Pool::acquire() {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(config_.poolWaitMs);
+    std::unique_lock lock(mutex_);
+    while (true) {
+        // Reuse the most recently used idle connection; drop expired ones.
+        while (!idle_.empty()) {
+            std::unique_ptr<Connection> conn = std::move(idle_.back());
+            idle_.pop_back();
+            auto now = Clock::now();
+            bool expired =
+                now - conn->lastUsed() > std::chrono::milliseconds(config_.poolIdleTimeoutMs) ||
+                now - conn->openedAt() > std::chrono::milliseconds(config_.maxLifetimeMs);
+            bool stale = now - conn->lastUsed() > kValidateAfter;
+            if (!expired && stale) {
+                lock.unlock();
+                bool alive = conn->isAlive();
+                lock.lock();
+                expired = !alive;
+                if (!alive) app::log::warn("db connection lost while idle; reconnecting");
+            }
+            if (expired) {
+                --open_;
+                lock.unlock();
+                conn.reset();  // closing may block briefly: outside the lock
+                lock.lock();
+                continue;
+            }
+            return Lease(this, std::move(conn));
+        }
+        if (open_ < config_.poolMax) {
+            ++open_;
+            lock.unlock();
+            try {
+                auto conn = std::make_unique<Connection>(config_);
+                return Lease(this, std::move(conn));
+            } catch (...) {
+                lock.lock();
+                --open_;
+                available_.notify_one();
+                throw;
+            }
+        }
+        ++waiting_;
+        bool woke = available_.wait_until(lock, deadline) == std::cv_status::no_timeout;
+        --waiting_;
+        if (!woke && Clock::now() >= deadline) {
+            throw Error(ErrorKind::Unavailable, 0, "database pool exhausted");
+        }
+    }
+}
+
+void Pool::release(std::unique_ptr<Connection> conn) {
+    if (conn->inTransaction()) {
+        // A lease dropped mid-transaction (exception path): roll back before reuse.
+        try {
+            conn->run("ROLLBACK");
+            conn->setInTransaction(false);
+        } catch (const Error&) {
+            conn->markBroken();
+        }
+    }
+    std::unique_ptr<Connection> discard;
+    {
+        std::lock_guard lock(mutex_);
+        if (conn->broken()) {
+            --open_;
+            discard = std::move(conn);
+        } else {
+            idle_.push_back(std::move(conn));
+        }
+    }
+    available_.notify_one();
+}
+
+PoolStats Pool::stats() const {
+    std::lock_guard lock(mutex_);
+    PoolStats s;
+    s.idle = static_cast<int>(idle_.size());
+    s.inUse = open_ - s.idle;
+    s.waiting = waiting_;
+    return s;
+}
+
+}  // namespace restd::db

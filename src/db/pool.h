@@ -1,0 +1,75 @@
+// Pool: the database connections of one worker process, shared by its threads.
+// Created after fork (never inherited across it). acquire() hands out a Lease
+// that returns the connection when destroyed; a connection that failed with a
+// lost-connection error is discarded instead. Waits at most poolWaitMs for a
+// free slot, then throws db::Error(Unavailable). Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "app/config.h"
+#include "db/connection.h"
+
+namespace restd::db {
+
+struct PoolStats {
+    int inUse = 0;
+    int idle = 0;
+    int waiting = 0;
+};
+
+class Pool {
+public:
+    explicit Pool(app::DbConfig config);
+    ~Pool();
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+    class Lease {
+    public:
+        Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+        Lease(Lease&& other) noexcept = default;
+        Lease& operator=(Lease&&) = delete;
+        ~Lease();
+        Connection& operator*() { return *conn_; }
+        Connection* operator->() { return conn_.get(); }
+
+    private:
+        Pool* pool_;
+        std::unique_ptr<Connection> conn_;
+    };
+
+    Lease acquire();
+    PoolStats stats() const;
+
+    // Runs fn(Connection&) and, when the connection turns out to be dead
+    // (server restarted, idle timeout), retries once on a fresh one. Only for
+    // statements that are safe to repeat: reads outside a transaction.
+    template <class Fn>
+    auto read(Fn&& fn) {
+        try {
+            Lease lease = acquire();
+            return fn(*lease);
+        } catch (const Error& e) {
+            if (!e.connectionLost()) throw;
+        }
+        Lease lease = acquire();
+        return fn(*lease);
+    }
+
+private:
+    void release(std::unique_ptr<Connection> conn);
+
+    const app::DbConfig config_;
+    mutable std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<Connection>> idle_;  // most recently used at the back
+    int open_ = 0;                                   // idle + leased + being opened
+    int waiting_ = 0;
+};
+
+}  // namespace restd::db

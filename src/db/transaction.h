@@ -1,0 +1,48 @@
+// Transaction: RAII over START TRANSACTION / COMMIT. Rolls back on scope exit
+// unless commit() succeeded. withTransaction retries the whole unit of work on
+// deadlock or lock-wait timeout a bounded number of times.
+#pragma once
+
+#include "db/pool.h"
+
+namespace restd::db {
+
+class Transaction {
+public:
+    explicit Transaction(Connection& conn);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Connection& conn_;
+    bool done_ = false;
+};
+
+inline constexpr int kDeadlockRetries = 3;
+
+// Runs fn(Connection&) inside a transaction on a pooled connection; fn commits
+// nothing itself: the transaction commits when fn returns normally.
+template <class Fn>
+auto withTransaction(Pool& pool, Fn&& fn) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            Pool::Lease lease = pool.acquire();
+            Transaction tx(*lease);
+            if constexpr (std::is_void_v<decltype(fn(*lease))>) {
+                fn(*lease);
+                tx.commit();
+                return;
+            } else {
+                auto result = fn(*lease);
+                tx.commit();
+                return result;
+            }
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Deadlock || attempt >= kDeadlockRetries) throw;
+        }
+    }
+}
+
+}  // namespace restd::db

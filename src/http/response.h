@@ -1,0 +1,81 @@
+// Response: status, headers and body of one reply, and the JSON envelope of
+// API.md written through a RapidJSON Writer. A worker thread keeps one Response
+// and reuses its buffers across requests (reset()). Not thread-safe.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/api_error.h"
+
+namespace restd::http {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+class Response {
+public:
+    void reset();
+
+    int status() const { return status_; }
+    void setStatus(int status) { status_ = status; }
+    // Replaces a header of the same (case-insensitive) name.
+    void setHeader(std::string_view name, std::string_view value);
+    std::optional<std::string_view> header(std::string_view name) const;
+    const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+
+    std::string_view contentType() const { return contentType_; }
+    std::string_view body() const { return {buffer_.GetString(), buffer_.GetSize()}; }
+    // A body that is not an envelope (OpenAPI document, metrics text).
+    void setRawBody(int status, std::string_view contentType, std::string_view body);
+    // Drops the body but keeps headers (HEAD, 304).
+    void clearBody() { buffer_.Clear(); }
+
+    // {"success":true,"data":<writeData>[,"message":...]}
+    template <class DataFn>
+    void sendData(int status, DataFn&& writeData, std::string_view message = {}) {
+        JsonWriter& w = begin(status);
+        w.Key("data");
+        writeData(w);
+        if (!message.empty()) {
+            w.Key("message");
+            w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+        }
+        w.EndObject();
+    }
+
+    // {"success":true,"data":<writeData>,"meta":<writeMeta>}
+    template <class DataFn, class MetaFn>
+    void sendList(DataFn&& writeData, MetaFn&& writeMeta) {
+        JsonWriter& w = begin(200);
+        w.Key("data");
+        writeData(w);
+        w.Key("meta");
+        writeMeta(w);
+        w.EndObject();
+    }
+
+    // {"success":false,"error","code"[,"details"],"requestId"} plus the error's headers.
+    void sendError(const ApiError& error, std::string_view requestId);
+
+private:
+    JsonWriter& begin(int status);
+
+    int status_ = 200;
+    std::vector<std::pair<std::string, std::string>> headers_;
+    std::string contentType_;
+    rapidjson::StringBuffer buffer_;
+    JsonWriter writer_{buffer_};
+};
+
+// Writes a string value (helper for handlers and envelopes).
+inline void writeString(JsonWriter& w, std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+}  // namespace restd::http

@@ -1,0 +1,39 @@
+// PathPattern: a compiled route path such as "/api/v1/users/{id}/posts".
+// Literal segments match exactly; "{name}" segments capture one non-empty
+// segment. Immutable after construction; safe to share between threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace restd::router {
+
+using PathParams = std::vector<std::pair<std::string_view, std::string>>;
+
+class PathPattern {
+public:
+    explicit PathPattern(std::string_view pattern);
+
+    // Captured params on a match. `path` must already have its trailing slash
+    // removed (see normalizePath).
+    std::optional<PathParams> match(std::string_view path) const;
+    const std::vector<std::string_view>& paramNames() const { return paramNames_; }
+    std::string_view text() const { return text_; }
+
+private:
+    struct Segment {
+        std::string_view text;  // literal text, or the param name
+        bool isParam;
+    };
+    std::string_view text_;
+    std::vector<Segment> segments_;
+    std::vector<std::string_view> paramNames_;
+};
+
+// "/api/v1/users/" -> "/api/v1/users"; "/" stays "/".
+std::string_view normalizePath(std::string_view path);
+
+}  // namespace restd::router

@@ -1,0 +1,44 @@
+// Route: everything restd knows about one (method, path) pair. The route table
+// (route_table.cpp) lists them; the router matches them; the dispatcher runs
+// the generic steps each entry asks for; the OpenAPI document is built from them.
+#pragma once
+
+#include <initializer_list>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "http/request.h"
+
+namespace restd::app {
+struct Context;
+}
+
+namespace restd::router {
+
+using http::Method;
+
+// Who may call a route. Ownership (self-or-admin) is checked by the handler.
+enum class Auth { None, User, Admin };
+
+using Handler = void (*)(app::Context&);
+
+struct RouteDoc {
+    std::string_view summary;
+    std::string_view tag;
+    int ok = 200;
+    std::vector<int> errors;
+};
+
+struct Route {
+    Method method = Method::Get;
+    std::string_view path;  // pattern, "/api/v1/users/{id}"
+    Auth auth = Auth::None;
+    Handler handle = nullptr;
+    RouteDoc doc;
+};
+
+// The whole table, in declaration order (defined in route_table.cpp).
+std::span<const Route> routeTable();
+
+}  // namespace restd::router

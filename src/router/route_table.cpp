@@ -1,0 +1,23 @@
+// The route table: every resource's routes, one line per resource. Matching
+// order is declaration order; the first route whose pattern and method match wins.
+#include <vector>
+
+#include "resources/health/routes.h"
+#include "router/route.h"
+
+namespace restd::router {
+
+std::span<const Route> routeTable() {
+    static const std::vector<Route> kTable = [] {
+        std::vector<Route> all;
+        for (std::span<const Route> group : {
+                 health::routes(),
+             }) {
+            all.insert(all.end(), group.begin(), group.end());
+        }
+        return all;
+    }();
+    return kTable;
+}
+
+}  // namespace restd::router

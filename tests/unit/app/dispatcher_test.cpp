@@ -1,0 +1,188 @@
+// The request pipeline as pure code: a Dispatcher over a test route table,
+// fed with FastCGI-style params. No database is touched (the pool connects
+// lazily and these routes never ask it).
+#include "app/dispatcher.h"
+
+#include <rapidjson/document.h>
+
+#include <boost/test/unit_test.hpp>
+
+using namespace restd;
+using http::Method;
+
+namespace {
+
+int gEchoCalls = 0;
+
+// Echoes what the body parser produced, so tests can see it.
+void echo(app::Context& ctx) {
+    ++gEchoCalls;
+    int64_t id = ctx.params.empty() ? 0 : ctx.pathId();
+    ctx.res.sendData(200, [&](http::JsonWriter& w) {
+        w.StartObject();
+        w.Key("kind");
+        w.Int(static_cast<int>(ctx.body.kind));
+        w.Key("fields");
+        w.Int(static_cast<int>(ctx.body.fields.size()));
+        w.Key("id");
+        w.Int64(id);
+        w.EndObject();
+    });
+}
+
+void boom(app::Context&) { throw std::runtime_error("secret detail /src/x.cpp"); }
+
+const router::Route kRoutes[] = {
+    {.method = Method::Post, .path = "/things", .handle = echo, .doc = {}},
+    {.method = Method::Get, .path = "/things/{id}", .handle = echo, .doc = {}},
+    {.method = Method::Get, .path = "/boom", .handle = boom, .doc = {}},
+};
+
+struct Fixture {
+    app::Config config = [] {
+        app::Config c;
+        c.maxBodyBytes = 128;
+        c.appEnv = app::AppEnv::Production;
+        c.clientUrls = {"http://ok.example"};
+        return c;
+    }();
+    db::Pool pool{config.db};
+    app::Services services{config, pool, {}, {}};
+    router::Router router{kRoutes};
+    app::Dispatcher dispatcher{router, services};
+    http::Response res;
+
+    rapidjson::Document send(std::string method, std::string uri, std::string contentType = "",
+                             std::string body = "", http::Params extra = {}) {
+        http::Params p = {{"REQUEST_METHOD", method},
+                          {"REQUEST_URI", uri},
+                          {"CONTENT_LENGTH", std::to_string(body.size())}};
+        if (!contentType.empty()) p.emplace_back("CONTENT_TYPE", contentType);
+        for (auto& e : extra) p.push_back(e);
+        http::Request req = http::Request::fromParams(p);
+        req.mutableBody() = body;
+        req.setRequestId("rid");
+        dispatcher.serve(req, res);
+        rapidjson::Document d;
+        if (!res.body().empty()) d.Parse(res.body().data(), res.body().size());
+        return d;
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(app_dispatcher, Fixture)
+
+BOOST_AUTO_TEST_CASE(unknown_path_is_404_naming_method_and_path) {
+    auto d = send("DELETE", "/nope?x=1");
+    BOOST_TEST(res.status() == 404);
+    BOOST_TEST(d["error"].GetString() == std::string("Cannot DELETE /nope"));
+    BOOST_TEST(d["requestId"].GetString() == std::string("rid"));
+    BOOST_TEST(res.header("X-Request-ID").value_or("") == "rid");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
+    auto d = send("PUT", "/things/1");
+    BOOST_TEST(res.status() == 405);
+    BOOST_TEST(d["code"].GetString() == std::string("METHOD_NOT_ALLOWED"));
+    BOOST_TEST(res.header("Allow").value_or("") == "GET, HEAD, OPTIONS");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_method_on_known_path_is_405) {
+    send("TRACE", "/things/1");
+    BOOST_TEST(res.status() == 405);
+}
+
+BOOST_AUTO_TEST_CASE(head_runs_the_get_handler_without_body) {
+    send("HEAD", "/things/9");
+    BOOST_TEST(res.status() == 200);
+    BOOST_TEST(res.body().empty());
+}
+
+BOOST_AUTO_TEST_CASE(path_id_must_be_a_positive_integer) {
+    for (std::string bad : {"0", "-1", "abc", "1e3", "99999999999999999999", "1.5"}) {
+        BOOST_TEST_CONTEXT(bad) {
+            auto d = send("GET", "/things/" + bad);
+            BOOST_TEST(res.status() == 400);
+            BOOST_TEST(d["code"].GetString() == std::string("VALIDATION_ERROR"));
+            BOOST_TEST(d["details"][0]["location"].GetString() == std::string("path"));
+        }
+    }
+    auto ok = send("GET", "/things/42/");
+    BOOST_TEST(ok["data"]["id"].GetInt64() == 42);
+}
+
+BOOST_AUTO_TEST_CASE(json_body_is_parsed) {
+    auto d = send("POST", "/things", "application/json", R"({"a":1})");
+    BOOST_TEST(res.status() == 200);
+    BOOST_TEST(d["data"]["kind"].GetInt() == static_cast<int>(http::Body::Kind::Json));
+}
+
+BOOST_AUTO_TEST_CASE(form_bodies_become_fields) {
+    auto d = send("POST", "/things", "application/x-www-form-urlencoded", "a=1&b=2");
+    BOOST_TEST(d["data"]["fields"].GetInt() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(other_media_type_is_415) {
+    auto d = send("POST", "/things", "text/plain", "hello");
+    BOOST_TEST(res.status() == 415);
+    BOOST_TEST(d["code"].GetString() == std::string("UNSUPPORTED_MEDIA_TYPE"));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_and_too_deep_json_are_400_malformed_body) {
+    auto d = send("POST", "/things", "application/json", "{\"a\":");
+    BOOST_TEST(res.status() == 400);
+    BOOST_TEST(d["code"].GetString() == std::string("MALFORMED_BODY"));
+    std::string deep = std::string(33, '[') + std::string(33, ']');
+    d = send("POST", "/things", "application/json", deep);
+    BOOST_TEST(d["code"].GetString() == std::string("MALFORMED_BODY"));
+}
+
+BOOST_AUTO_TEST_CASE(body_over_the_limit_is_413_before_routing) {
+    int before = gEchoCalls;
+    auto d = send("POST", "/things", "application/json", std::string(129, ' '));
+    BOOST_TEST(res.status() == 413);
+    BOOST_TEST(d["code"].GetString() == std::string("PAYLOAD_TOO_LARGE"));
+    BOOST_TEST(gEchoCalls == before);
+}
+
+BOOST_AUTO_TEST_CASE(unexpected_exception_is_a_generic_500_in_production) {
+    auto d = send("GET", "/boom");
+    BOOST_TEST(res.status() == 500);
+    BOOST_TEST(d["code"].GetString() == std::string("INTERNAL_ERROR"));
+    BOOST_TEST(res.body().find("secret") == std::string_view::npos);
+}
+
+BOOST_AUTO_TEST_CASE(preflight_from_allowed_origin_gets_cors_headers) {
+    send("OPTIONS", "/things/1", "", "",
+         {{"HTTP_ORIGIN", "http://ok.example"}, {"HTTP_ACCESS_CONTROL_REQUEST_METHOD", "GET"}});
+    BOOST_TEST(res.status() == 204);
+    BOOST_TEST(res.header("Access-Control-Allow-Origin").value_or("") == "http://ok.example");
+    BOOST_TEST(res.header("Access-Control-Allow-Methods").value_or("") == "GET, HEAD, OPTIONS");
+    BOOST_TEST(res.header("Access-Control-Max-Age").value_or("") == "600");
+    BOOST_TEST(res.header("Access-Control-Allow-Headers").value_or("").find("If-Match") !=
+               std::string_view::npos);
+}
+
+BOOST_AUTO_TEST_CASE(disallowed_origin_gets_no_cors_headers) {
+    send("GET", "/things/1", "", "", {{"HTTP_ORIGIN", "http://evil.example"}});
+    BOOST_TEST(res.status() == 200);
+    BOOST_TEST(!res.header("Access-Control-Allow-Origin"));
+    send("OPTIONS", "/things/1", "", "", {{"HTTP_ORIGIN", "http://evil.example"}});
+    BOOST_TEST(!res.header("Access-Control-Allow-Origin"));
+}
+
+BOOST_AUTO_TEST_CASE(allowed_origin_is_echoed_with_credentials_on_errors_too) {
+    send("GET", "/missing", "", "", {{"HTTP_ORIGIN", "http://ok.example"}});
+    BOOST_TEST(res.status() == 404);
+    BOOST_TEST(res.header("Access-Control-Allow-Origin").value_or("") == "http://ok.example");
+    BOOST_TEST(res.header("Access-Control-Allow-Credentials").value_or("") == "true");
+    BOOST_TEST(res.header("Vary").value_or("") == "Origin");
+}
+
+BOOST_AUTO_TEST_CASE(options_on_unknown_path_is_404) {
+    send("OPTIONS", "/missing");
+    BOOST_TEST(res.status() == 404);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
