@@ -33,6 +33,7 @@ CREATE TABLE posts (
     KEY idx_posts_created (created_at, id),
     KEY idx_posts_author_created (author_id, created_at, id),
     KEY idx_posts_published_created (published, created_at, id),
+    KEY idx_posts_title (title, id),
     CONSTRAINT fk_posts_author FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_520_ci;
 

@@ -11,7 +11,7 @@ namespace restd::app {
 namespace {
 
 class Reader {
-public:
+  public:
     explicit Reader(const std::function<const char*(const char*)>& lookup) : lookup_(lookup) {}
 
     const char* raw(const char* name) const {
@@ -32,13 +32,13 @@ public:
         auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
         if (ec != std::errc() || ptr != s.data() + s.size() || n < min || n > max) {
             throw ConfigError(std::string(name) + " must be an integer from " +
-                              std::to_string(min) + " to " + std::to_string(max) + ", got '" +
-                              v + "'");
+                              std::to_string(min) + " to " + std::to_string(max) + ", got '" + v +
+                              "'");
         }
         out = static_cast<Int>(n);
     }
 
-private:
+  private:
     const std::function<const char*(const char*)>& lookup_;
 };
 
@@ -61,9 +61,12 @@ std::vector<std::string> splitList(std::string_view s) {
 
 std::string_view appEnvName(AppEnv env) {
     switch (env) {
-        case AppEnv::Development: return "development";
-        case AppEnv::Test: return "test";
-        case AppEnv::Production: return "production";
+        case AppEnv::Development:
+            return "development";
+        case AppEnv::Test:
+            return "test";
+        case AppEnv::Production:
+            return "production";
     }
     return "development";
 }
@@ -76,19 +79,26 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
 
     if (const char* env = r.raw("APP_ENV")) {
         std::string_view e(env);
-        if (e == "development") c.appEnv = AppEnv::Development;
-        else if (e == "test") c.appEnv = AppEnv::Test;
-        else if (e == "production") c.appEnv = AppEnv::Production;
-        else throw ConfigError("APP_ENV must be development, test or production, got '" + std::string(e) + "'");
+        if (e == "development")
+            c.appEnv = AppEnv::Development;
+        else if (e == "test")
+            c.appEnv = AppEnv::Test;
+        else if (e == "production")
+            c.appEnv = AppEnv::Production;
+        else
+            throw ConfigError("APP_ENV must be development, test or production, got '" +
+                              std::string(e) + "'");
     }
     r.string("FCGI_LISTEN", c.fcgiListen);
     if (!c.fcgiListen.starts_with("unix:") && c.fcgiListen.find(':') == std::string::npos) {
-        throw ConfigError("FCGI_LISTEN must be unix:/path or host:port, got '" + c.fcgiListen + "'");
+        throw ConfigError("FCGI_LISTEN must be unix:/path or host:port, got '" + c.fcgiListen +
+                          "'");
     }
     r.integer("LISTEN_BACKLOG", c.listenBacklog, 16, 65535);
     r.integer("WORKERS", c.workers, 1, 256);
     r.integer("THREADS_PER_WORKER", c.threadsPerWorker, 1, 1024);
-    r.integer("MAX_REQUESTS_PER_WORKER", c.maxRequestsPerWorker, 0, std::numeric_limits<int>::max());
+    r.integer("MAX_REQUESTS_PER_WORKER", c.maxRequestsPerWorker, 0,
+              std::numeric_limits<int>::max());
     r.integer("GRACE_SECONDS", c.graceSeconds, 0, 3600);
 
     r.string("DB_HOST", c.db.host);
@@ -122,11 +132,17 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.integer("MAX_BODY_BYTES", c.maxBodyBytes, 1024, 1LL << 30);
     if (const char* level = r.raw("LOG_LEVEL")) {
         std::string_view l(level);
-        if (l == "debug") c.logLevel = LogLevel::Debug;
-        else if (l == "info") c.logLevel = LogLevel::Info;
-        else if (l == "warn") c.logLevel = LogLevel::Warn;
-        else if (l == "error") c.logLevel = LogLevel::Error;
-        else throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" + std::string(l) + "'");
+        if (l == "debug")
+            c.logLevel = LogLevel::Debug;
+        else if (l == "info")
+            c.logLevel = LogLevel::Info;
+        else if (l == "warn")
+            c.logLevel = LogLevel::Warn;
+        else if (l == "error")
+            c.logLevel = LogLevel::Error;
+        else
+            throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" +
+                              std::string(l) + "'");
     }
     r.integer("SLOW_REQUEST_MS", c.slowRequestMs, 0, 3600000);
     return c;

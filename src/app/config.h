@@ -13,7 +13,7 @@
 namespace restd::app {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

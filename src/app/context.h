@@ -4,15 +4,18 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 
 #include "app/config.h"
+#include "auth/principal.h"
 #include "db/pool.h"
 #include "http/body.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "router/path_pattern.h"
 #include "router/route.h"
+#include "validation/validator.h"
 
 namespace restd::app {
 
@@ -31,6 +34,12 @@ struct Context {
     const router::Route& route;
     const router::PathParams& params;
     Services& services;
+    std::optional<auth::Principal> principal;  // set when the route requires auth
+    validation::Input input;                   // body fields checked by route.body
+    validation::ListQuery list;                // query checked by route.list
+
+    // The authenticated caller (the route requires auth, so it is always set).
+    const auth::Principal& user() const { return *principal; }
 
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.

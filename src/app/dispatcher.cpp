@@ -3,6 +3,8 @@
 #include <charconv>
 
 #include "app/log.h"
+#include "auth/authenticate.h"
+#include "auth/policy.h"
 #include "db/error.h"
 
 namespace restd::app {
@@ -16,8 +18,7 @@ int64_t Context::pathId(std::string_view name) const {
         int64_t id = 0;
         auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
         if (ec == std::errc() && ptr == value.data() + value.size() && id > 0) return id;
-        throw ApiError::validation(
-            {{std::string(name), "Must be a positive integer", "path"}});
+        throw ApiError::validation({{std::string(name), "Must be a positive integer", "path"}});
     }
     throw ApiError::internal();
 }
@@ -40,7 +41,8 @@ void Dispatcher::serve(http::Request& req, http::Response& res) const {
 }
 
 // Steps in order: body size (transport level, like nginx's own limit), route
-// match (404, 405 with Allow), CORS preflight, body parsing (415/400), handler.
+// match (404, 405 with Allow), CORS preflight, body parsing (415/400), auth
+// (401/403), validation (400), handler.
 void Dispatcher::route(http::Request& req, http::Response& res,
                        const router::Route*& matched) const {
     if (req.contentLength() > services_.config.maxBodyBytes ||
@@ -72,7 +74,17 @@ void Dispatcher::route(http::Request& req, http::Response& res,
         body = http::parseBody(req.header("content-type").value_or(""), req.body());
     }
 
-    Context ctx{req, res, body, *m.route, m.params, services_};
+    Context ctx{req, res, body, *m.route, m.params, services_, {}, {}, {}};
+    if (m.route->auth != router::Auth::None) {
+        ctx.principal = auth::authenticate(req, services_);
+        if (m.route->auth == router::Auth::Admin) auth::requireAdmin(*ctx.principal);
+    }
+    if (m.route->body) {
+        ctx.input = validation::validateBody(body, *m.route->body);
+    }
+    if (m.route->list) {
+        ctx.list = validation::validateList(req.queryString(), *m.route->list);
+    }
     m.route->handle(ctx);
 }
 
@@ -86,9 +98,9 @@ void Dispatcher::fail(const http::Request& req, http::Response& res,
     if (const auto* dbe = dynamic_cast<const db::Error*>(&e)) {
         ApiError api = db::toApiError(*dbe);
         if (api.status() >= 500) {
-            log::error("database error", {{"requestId", req.requestId()},
-                                          {"code", dbe->code()},
-                                          {"error", dbe->what()}});
+            log::error(
+                "database error",
+                {{"requestId", req.requestId()}, {"code", dbe->code()}, {"error", dbe->what()}});
         }
         res.sendError(api, req.requestId());
         return;

@@ -10,13 +10,13 @@
 namespace restd::app {
 
 class Dispatcher {
-public:
+  public:
     Dispatcher(const router::Router& router, Services& services);
 
     // Fills `res` for `req`. `req.requestId()` must be set. Never throws.
     void serve(http::Request& req, http::Response& res) const;
 
-private:
+  private:
     void route(http::Request& req, http::Response& res, const router::Route*& matched) const;
     void fail(const http::Request& req, http::Response& res, const std::exception& e) const;
 

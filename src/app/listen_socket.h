@@ -9,7 +9,7 @@ namespace restd::app {
 
 struct ListenSocket {
     int fd = -1;
-    std::string unixPath;   // removed on shutdown when we created it
+    std::string unixPath;  // removed on shutdown when we created it
     bool fromSystemd = false;
 };
 

@@ -16,10 +16,14 @@ std::atomic<LogLevel> gLevel{LogLevel::Info};
 
 std::string_view levelName(LogLevel l) {
     switch (l) {
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warn: return "warn";
-        case LogLevel::Error: return "error";
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warn:
+            return "warn";
+        case LogLevel::Error:
+            return "error";
     }
     return "info";
 }
@@ -53,10 +57,14 @@ void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fi
         std::visit(
             [&w](const auto& v) {
                 using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::string_view>) writeStr(w, v);
-                else if constexpr (std::is_same_v<T, int64_t>) w.Int64(v);
-                else if constexpr (std::is_same_v<T, double>) w.Double(v);
-                else w.Bool(v);
+                if constexpr (std::is_same_v<T, std::string_view>)
+                    writeStr(w, v);
+                else if constexpr (std::is_same_v<T, int64_t>)
+                    w.Int64(v);
+                else if constexpr (std::is_same_v<T, double>)
+                    w.Double(v);
+                else
+                    w.Bool(v);
             },
             f.value);
     }

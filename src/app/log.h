@@ -31,9 +31,17 @@ bool enabled(LogLevel level);
 // {"time","level","msg","pid",<fields>...}
 void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields = {});
 
-inline void debug(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Debug, msg, f); }
-inline void info(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Info, msg, f); }
-inline void warn(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Warn, msg, f); }
-inline void error(std::string_view msg, std::initializer_list<Field> f = {}) { write(LogLevel::Error, msg, f); }
+inline void debug(std::string_view msg, std::initializer_list<Field> f = {}) {
+    write(LogLevel::Debug, msg, f);
+}
+inline void info(std::string_view msg, std::initializer_list<Field> f = {}) {
+    write(LogLevel::Info, msg, f);
+}
+inline void warn(std::string_view msg, std::initializer_list<Field> f = {}) {
+    write(LogLevel::Warn, msg, f);
+}
+inline void error(std::string_view msg, std::initializer_list<Field> f = {}) {
+    write(LogLevel::Error, msg, f);
+}
 
 }  // namespace restd::app::log

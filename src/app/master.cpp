@@ -83,7 +83,8 @@ void Master::reap(bool stopping) {
                                        {"restarts", restarts_}});
         }
         if (Clock::now() - slot.startedAt < kYoungDeath) {
-            backoff_ = std::min(kMaxBackoff, std::max(std::chrono::milliseconds(100), backoff_ * 2));
+            backoff_ =
+                std::min(kMaxBackoff, std::max(std::chrono::milliseconds(100), backoff_ * 2));
             nextSpawnAllowed_ = Clock::now() + backoff_;
             log::warn("workers are dying right after start; backing off",
                       {{"backoffMs", static_cast<long>(backoff_.count())}});
@@ -94,8 +95,8 @@ void Master::reap(bool stopping) {
 }
 
 void Master::respawnMissing() {
-    auto active = std::count_if(workers_.begin(), workers_.end(),
-                                [](const Slot& s) { return !s.retiring; });
+    auto active =
+        std::count_if(workers_.begin(), workers_.end(), [](const Slot& s) { return !s.retiring; });
     if (active < config_.workers && Clock::now() < nextSpawnAllowed_) return;
     for (; active < config_.workers; ++active) spawn();
 }
@@ -150,12 +151,12 @@ int Master::run() {
         log::error(e.what());
         return 1;
     }
-    log::info("restd starting", {{"version", kVersion},
-                                 {"env", appEnvName(config_.appEnv)},
-                                 {"listen", socket_.fromSystemd ? "systemd socket"
-                                                                : config_.fcgiListen.c_str()},
-                                 {"workers", config_.workers},
-                                 {"threadsPerWorker", config_.threadsPerWorker}});
+    log::info("restd starting",
+              {{"version", kVersion},
+               {"env", appEnvName(config_.appEnv)},
+               {"listen", socket_.fromSystemd ? "systemd socket" : config_.fcgiListen.c_str()},
+               {"workers", config_.workers},
+               {"threadsPerWorker", config_.threadsPerWorker}});
     for (int i = 0; i < config_.workers; ++i) spawn();
     sd_notify(0, "READY=1");
 

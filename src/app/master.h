@@ -17,11 +17,11 @@
 namespace restd::app {
 
 class Master {
-public:
+  public:
     explicit Master(Config config);
     int run();
 
-private:
+  private:
     struct Slot {
         pid_t pid = 0;
         std::chrono::steady_clock::time_point startedAt;

@@ -11,12 +11,12 @@
 namespace restd::app {
 
 class Worker {
-public:
+  public:
     Worker(const Config& config, int listenFd, std::chrono::system_clock::time_point startedAt);
     // Serves until stopped; returns the process exit code.
     int run();
 
-private:
+  private:
     const Config& config_;
     int listenFd_;
     std::chrono::system_clock::time_point startedAt_;

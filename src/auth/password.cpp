@@ -11,8 +11,7 @@ std::optional<std::string> hashPassword(std::string_view password, int cost) {
     if (password.size() > kMaxPasswordBytes || password.find('\0') != std::string_view::npos)
         return std::nullopt;
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), nullptr, 0, salt,
-                          sizeof salt))
+    if (!crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), nullptr, 0, salt, sizeof salt))
         return std::nullopt;
     auto data = std::make_unique<crypt_data>();
     std::string pw(password);

@@ -7,7 +7,6 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
-
 namespace restd::db {
 
 namespace {
@@ -138,12 +137,13 @@ Connection::~Connection() {
     }
 }
 
-Statement Connection::prepare(const char* text) {
-    auto it = statements_.find(text);
+Statement Connection::prepare(std::string_view text) {
+    std::string key(text);
+    auto it = statements_.find(key);
     if (it == statements_.end()) {
         try {
-            std::unique_ptr<sql::PreparedStatement> ps(conn_->prepareStatement(text));
-            it = statements_.emplace(text, std::move(ps)).first;
+            std::unique_ptr<sql::PreparedStatement> ps(conn_->prepareStatement(key));
+            it = statements_.emplace(std::move(key), std::move(ps)).first;
         } catch (const sql::SQLException&) {
             rethrowSqlError(this);
         }

@@ -25,7 +25,7 @@ namespace restd::db {
 
 // Result rows of a query; columns are 1-based as in SQL.
 class Rows {
-public:
+  public:
     explicit Rows(std::unique_ptr<sql::ResultSet> rs);
     ~Rows();
     Rows(Rows&&) noexcept;
@@ -37,7 +37,7 @@ public:
     std::string getString(int column) const;
     size_t rowCount() const;
 
-private:
+  private:
     std::unique_ptr<sql::ResultSet> rs_;
 };
 
@@ -45,7 +45,7 @@ private:
 class Connection;
 
 class Statement {
-public:
+  public:
     Statement(sql::PreparedStatement& ps, Connection& conn);
     Statement& bind(int64_t value);
     Statement& bind(std::string_view value);
@@ -54,21 +54,20 @@ public:
     Rows query();
     uint64_t execute();  // affected rows
 
-private:
+  private:
     sql::PreparedStatement& ps_;
     Connection& conn_;
     int next_ = 1;
 };
 
 class Connection {
-public:
+  public:
     // Opens a session (utf8mb4, UTC, statement time limit). Throws db::Error.
     explicit Connection(const app::DbConfig& config);
     ~Connection();
 
     // The statement for `sql`, prepared once per connection and reused.
-    // Keyed by the text's address: pass a named constant, not a temporary.
-    Statement prepare(const char* sql);
+    Statement prepare(std::string_view sql);
     // Plain statement without parameters (START TRANSACTION, SELECT 1).
     void run(const char* sql);
     uint64_t lastInsertId();
@@ -84,9 +83,9 @@ public:
     bool inTransaction() const { return inTransaction_; }
     void setInTransaction(bool v) { inTransaction_ = v; }
 
-private:
+  private:
     std::unique_ptr<sql::Connection> conn_;
-    std::unordered_map<const char*, std::unique_ptr<sql::PreparedStatement>> statements_;
+    std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
     std::chrono::steady_clock::time_point openedAt_;
     std::chrono::steady_clock::time_point lastUsed_;
     bool broken_ = false;

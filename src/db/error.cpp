@@ -4,14 +4,18 @@ namespace restd::db {
 
 ErrorKind classify(int code) {
     switch (code) {
-        case 1062: return ErrorKind::Duplicate;
+        case 1062:
+            return ErrorKind::Duplicate;
         case 1451:
-        case 1452: return ErrorKind::ForeignKey;
+        case 1452:
+            return ErrorKind::ForeignKey;
         case 1213:
-        case 1205: return ErrorKind::Deadlock;
+        case 1205:
+            return ErrorKind::Deadlock;
         case 1969:
         case 1317:
-        case 3024: return ErrorKind::Timeout;
+        case 3024:
+            return ErrorKind::Timeout;
         case 2002:  // cannot connect through the socket
         case 2003:  // cannot connect over TCP
         case 2005:  // unknown host
@@ -28,7 +32,8 @@ ErrorKind classify(int code) {
         case 1792:
         case 1045:  // access denied: misconfiguration, not the client's fault
             return ErrorKind::Unavailable;
-        default: return ErrorKind::Other;
+        default:
+            return ErrorKind::Other;
     }
 }
 
@@ -38,14 +43,17 @@ bool Error::connectionLost() const {
         case 2013:
         case 2055:
         case 1053:
-        case 1927: return true;
-        default: return false;
+        case 1927:
+            return true;
+        default:
+            return false;
     }
 }
 
 http::ApiError toApiError(const Error& e) {
     switch (e.kind()) {
-        case ErrorKind::Duplicate: return http::ApiError::conflict("Resource already exists");
+        case ErrorKind::Duplicate:
+            return http::ApiError::conflict("Resource already exists");
         case ErrorKind::ForeignKey:
             return http::ApiError::conflict("A referenced resource does not exist");
         case ErrorKind::Deadlock:
@@ -54,7 +62,8 @@ http::ApiError toApiError(const Error& e) {
             return http::ApiError::unavailable("Database unavailable, retry shortly");
         case ErrorKind::Timeout:
             return http::ApiError::unavailable("Database query took too long");
-        case ErrorKind::Other: break;
+        case ErrorKind::Other:
+            break;
     }
     return http::ApiError::internal();
 }

@@ -20,7 +20,7 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, int code, const std::string& message)
         : std::runtime_error(message), kind_(kind), code_(code) {}
     ErrorKind kind() const { return kind_; }
@@ -28,7 +28,7 @@ public:
     // The connection that raised it cannot be used again.
     bool connectionLost() const;
 
-private:
+  private:
     ErrorKind kind_;
     int code_;
 };

@@ -23,14 +23,14 @@ struct PoolStats {
 };
 
 class Pool {
-public:
+  public:
     explicit Pool(app::DbConfig config);
     ~Pool();
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
 
     class Lease {
-    public:
+      public:
         Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
         Lease(Lease&& other) noexcept = default;
         Lease& operator=(Lease&&) = delete;
@@ -38,7 +38,7 @@ public:
         Connection& operator*() { return *conn_; }
         Connection* operator->() { return conn_.get(); }
 
-    private:
+      private:
         Pool* pool_;
         std::unique_ptr<Connection> conn_;
     };
@@ -61,7 +61,7 @@ public:
         return fn(*lease);
     }
 
-private:
+  private:
     void release(std::unique_ptr<Connection> conn);
 
     const app::DbConfig config_;

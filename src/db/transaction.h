@@ -8,14 +8,14 @@
 namespace restd::db {
 
 class Transaction {
-public:
+  public:
     explicit Transaction(Connection& conn);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     Connection& conn_;
     bool done_ = false;
 };

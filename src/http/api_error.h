@@ -18,7 +18,7 @@ struct FieldError {
 };
 
 class ApiError : public std::runtime_error {
-public:
+  public:
     ApiError(int status, std::string code, const std::string& message,
              std::vector<FieldError> details = {})
         : std::runtime_error(message),
@@ -43,7 +43,8 @@ public:
         return {400, "MALFORMED_BODY", message};
     }
     static ApiError unauthorized(const std::string& message) {
-        return std::move(ApiError(401, "UNAUTHORIZED", message).withHeader("WWW-Authenticate", "Bearer"));
+        return std::move(
+            ApiError(401, "UNAUTHORIZED", message).withHeader("WWW-Authenticate", "Bearer"));
     }
     static ApiError forbidden(const std::string& message) { return {403, "FORBIDDEN", message}; }
     static ApiError notFound(const std::string& message) { return {404, "NOT_FOUND", message}; }
@@ -60,7 +61,7 @@ public:
     }
     static ApiError internal() { return {500, "INTERNAL_ERROR", "Internal server error"}; }
 
-private:
+  private:
     int status_;
     std::string code_;
     std::vector<FieldError> details_;

@@ -12,7 +12,7 @@
 namespace restd::http {
 
 class Cors {
-public:
+  public:
     explicit Cors(std::vector<std::string> allowedOrigins);
 
     bool allows(std::string_view origin) const;
@@ -22,7 +22,7 @@ public:
     // origin, the Access-Control-Allow-* headers.
     void preflight(const Request& req, Response& res, const std::string& allowedMethods) const;
 
-private:
+  private:
     std::vector<std::string> origins_;
 };
 

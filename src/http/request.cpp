@@ -13,8 +13,8 @@ struct MethodName {
     std::string_view name;
 };
 constexpr MethodName kMethods[] = {
-    {Method::Get, "GET"},     {Method::Head, "HEAD"},     {Method::Post, "POST"},
-    {Method::Put, "PUT"},     {Method::Patch, "PATCH"},   {Method::Delete, "DELETE"},
+    {Method::Get, "GET"},         {Method::Head, "HEAD"},   {Method::Post, "POST"},
+    {Method::Put, "PUT"},         {Method::Patch, "PATCH"}, {Method::Delete, "DELETE"},
     {Method::Options, "OPTIONS"},
 };
 

@@ -19,7 +19,7 @@ std::string_view methodName(Method m);
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 class Request {
-public:
+  public:
     // `params` are the FastCGI params (REQUEST_METHOD, REQUEST_URI, HTTP_*...).
     static Request fromParams(const Params& params);
 
@@ -41,7 +41,7 @@ public:
     const std::string& requestId() const { return requestId_; }
     void setRequestId(std::string id) { requestId_ = std::move(id); }
 
-private:
+  private:
     Method method_ = Method::Other;
     std::string methodText_;
     std::string path_;

@@ -19,7 +19,7 @@ namespace restd::http {
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 class Response {
-public:
+  public:
     void reset();
 
     int status() const { return status_; }
@@ -63,7 +63,7 @@ public:
     // {"success":false,"error","code"[,"details"],"requestId"} plus the error's headers.
     void sendError(const ApiError& error, std::string_view requestId);
 
-private:
+  private:
     JsonWriter& begin(int status);
 
     int status_ = 200;

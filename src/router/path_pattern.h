@@ -14,7 +14,7 @@ namespace restd::router {
 using PathParams = std::vector<std::pair<std::string_view, std::string>>;
 
 class PathPattern {
-public:
+  public:
     explicit PathPattern(std::string_view pattern);
 
     // Captured params on a match. `path` must already have its trailing slash
@@ -23,7 +23,7 @@ public:
     const std::vector<std::string_view>& paramNames() const { return paramNames_; }
     std::string_view text() const { return text_; }
 
-private:
+  private:
     struct Segment {
         std::string_view text;  // literal text, or the param name
         bool isParam;

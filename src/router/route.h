@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/request.h"
+#include "validation/rules.h"
 
 namespace restd::app {
 struct Context;
@@ -34,6 +35,8 @@ struct Route {
     Method method = Method::Get;
     std::string_view path;  // pattern, "/api/v1/users/{id}"
     Auth auth = Auth::None;
+    const validation::BodyRules* body = nullptr;  // validated before the handler runs
+    const validation::ListRules* list = nullptr;  // collection GET query
     Handler handle = nullptr;
     RouteDoc doc;
 };

@@ -2,7 +2,10 @@
 // order is declaration order; the first route whose pattern and method match wins.
 #include <vector>
 
+#include "resources/auth/routes.h"
 #include "resources/health/routes.h"
+#include "resources/posts/routes.h"
+#include "resources/users/routes.h"
 #include "router/route.h"
 
 namespace restd::router {
@@ -12,6 +15,9 @@ std::span<const Route> routeTable() {
         std::vector<Route> all;
         for (std::span<const Route> group : {
                  health::routes(),
+                 auth_tokens::routes(),
+                 users::routes(),
+                 posts::routes(),
              }) {
             all.insert(all.end(), group.begin(), group.end());
         }

@@ -21,7 +21,7 @@ struct Match {
 };
 
 class Router {
-public:
+  public:
     explicit Router(std::span<const Route> routes);
 
     Match match(Method method, std::string_view path) const;
@@ -29,7 +29,7 @@ public:
     static std::string allowHeader(const std::vector<Method>& methods);
     std::span<const Route> routes() const { return routes_; }
 
-private:
+  private:
     std::span<const Route> routes_;
     std::vector<PathPattern> patterns_;  // parallel to routes_
 };

@@ -13,8 +13,7 @@ constexpr const char* kPing = "SELECT 1";
 
 void getHealth(app::Context& ctx) {
     using namespace std::chrono;
-    double uptime =
-        duration<double>(system_clock::now() - ctx.services.startedAtWall).count();
+    double uptime = duration<double>(system_clock::now() - ctx.services.startedAtWall).count();
     ctx.res.sendData(200, [&](http::JsonWriter& w) {
         w.StartObject();
         w.Key("status");

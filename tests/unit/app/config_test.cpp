@@ -74,14 +74,16 @@ BOOST_AUTO_TEST_CASE(invalid_numbers_name_the_variable) {
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"WORKERS", "two"}}).starts_with("WORKERS"));
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"WORKERS", "0"}}).starts_with("WORKERS"));
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"DB_PORT", "70000"}}).starts_with("DB_PORT"));
-    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"MAX_BODY_BYTES", "12k"}}).starts_with("MAX_BODY_BYTES"));
+    BOOST_TEST(
+        errorOf({{"JWT_SECRET", "s"}, {"MAX_BODY_BYTES", "12k"}}).starts_with("MAX_BODY_BYTES"));
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"BCRYPT_COST", "40"}}).starts_with("BCRYPT_COST"));
 }
 
 BOOST_AUTO_TEST_CASE(invalid_enums_name_the_variable) {
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"APP_ENV", "prod"}}).starts_with("APP_ENV"));
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"LOG_LEVEL", "loud"}}).starts_with("LOG_LEVEL"));
-    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"FCGI_LISTEN", "/tmp/sock"}}).starts_with("FCGI_LISTEN"));
+    BOOST_TEST(
+        errorOf({{"JWT_SECRET", "s"}, {"FCGI_LISTEN", "/tmp/sock"}}).starts_with("FCGI_LISTEN"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,12 +19,15 @@ BOOST_AUTO_TEST_SUITE(http_response)
 
 BOOST_AUTO_TEST_CASE(success_envelope_carries_data_and_message) {
     Response res;
-    res.sendData(201, [](JsonWriter& w) {
-        w.StartObject();
-        w.Key("id");
-        w.Int(5);
-        w.EndObject();
-    }, "Created");
+    res.sendData(
+        201,
+        [](JsonWriter& w) {
+            w.StartObject();
+            w.Key("id");
+            w.Int(5);
+            w.EndObject();
+        },
+        "Created");
     BOOST_TEST(res.status() == 201);
     BOOST_TEST(res.contentType() == "application/json; charset=utf-8");
     auto d = parse(res.body());
@@ -35,13 +38,17 @@ BOOST_AUTO_TEST_CASE(success_envelope_carries_data_and_message) {
 
 BOOST_AUTO_TEST_CASE(list_envelope_carries_meta) {
     Response res;
-    res.sendList([](JsonWriter& w) { w.StartArray(); w.EndArray(); },
-                 [](JsonWriter& w) {
-                     w.StartObject();
-                     w.Key("total");
-                     w.Int(0);
-                     w.EndObject();
-                 });
+    res.sendList(
+        [](JsonWriter& w) {
+            w.StartArray();
+            w.EndArray();
+        },
+        [](JsonWriter& w) {
+            w.StartObject();
+            w.Key("total");
+            w.Int(0);
+            w.EndObject();
+        });
     auto d = parse(res.body());
     BOOST_TEST(d["data"].IsArray());
     BOOST_TEST(d["meta"]["total"].GetInt() == 0);
@@ -49,8 +56,8 @@ BOOST_AUTO_TEST_CASE(list_envelope_carries_meta) {
 
 BOOST_AUTO_TEST_CASE(error_envelope_lists_details_request_id_and_headers) {
     Response res;
-    ApiError err = ApiError::validation({{"email", "Please provide a valid email", "body"},
-                                         {"email", "Too long", "body"}});
+    ApiError err = ApiError::validation(
+        {{"email", "Please provide a valid email", "body"}, {"email", "Too long", "body"}});
     err.withHeader("X-Extra", "1");
     res.sendError(err, "req-1");
     BOOST_TEST(res.status() == 400);

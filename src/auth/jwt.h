@@ -1,0 +1,41 @@
+// Access tokens: JWT HS256 (RFC 7519) signed with JWT_SECRET through OpenSSL's
+// HMAC. Parsing is strict: three base64url parts without padding, header alg
+// exactly "HS256", claims sub/role/ver/iat/exp/iss all present and well typed,
+// signature compared in constant time before any claim is trusted.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace restd::auth {
+
+inline constexpr std::string_view kIssuer = "restd";
+// Clock skew tolerated on exp and iat (PostgREST and others use 30 s).
+inline constexpr int64_t kLeewaySeconds = 30;
+
+struct Claims {
+    int64_t sub = 0;   // user id (a string in the token)
+    std::string role;  // "user" | "admin"
+    int64_t ver = 0;   // the user's token version at issue time
+    int64_t iat = 0;
+    int64_t exp = 0;
+};
+
+enum class TokenError { Malformed, BadSignature, Expired };
+
+std::string signToken(const Claims& claims, std::string_view secret);
+std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string_view secret,
+                                             int64_t now);
+
+std::string base64UrlEncode(std::string_view bytes);
+std::optional<std::string> base64UrlDecode(std::string_view text);
+std::string hmacSha256(std::string_view key, std::string_view data);
+std::string sha256(std::string_view data);
+// `n` bytes from OpenSSL's CSPRNG.
+std::string randomBytes(size_t n);
+
+}  // namespace restd::auth

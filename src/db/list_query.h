@@ -1,0 +1,114 @@
+// ListQuery SQL: turns a validated collection query (filters, search, sort,
+// page or cursor) into one page SELECT and one COUNT, with every value bound
+// as a parameter and every column name taken from an allow-list. Keyset
+// cursors are opaque, HMAC-tagged (tamper-checked) and tied to the sort.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "db/connection.h"
+
+namespace restd::db {
+
+using Param = std::variant<int64_t, std::string, bool>;
+
+struct SortColumn {
+    std::string_view field;   // API name, "createdAt"
+    std::string_view column;  // SQL expression, "u.created_at"
+    bool numeric = false;     // the cursor value binds as an integer
+};
+
+// Conditions joined with AND, each with its bound values in order.
+struct Where {
+    std::string sql;
+    std::vector<Param> params;
+    template <class... Values>
+    void add(std::string_view condition, Values&&... values) {
+        sql += sql.empty() ? " WHERE " : " AND ";
+        sql += condition;
+        (params.emplace_back(std::forward<Values>(values)), ...);
+    }
+};
+
+struct Cursor {
+    std::string field;  // sort field the cursor belongs to
+    bool descending = true;
+    std::string value;  // sort key of the last row seen
+    int64_t id = 0;     // id of the last row seen (tie-breaker)
+};
+
+std::string encodeCursor(const Cursor& c, std::string_view key);
+std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key);
+
+// LIKE pattern matching `text` anywhere, with %, _ and ! taken literally
+// (use with ESCAPE '!').
+std::string containsPattern(std::string_view text);
+
+struct PageQuery {
+    std::string_view select;  // "SELECT <columns>" (no FROM)
+    std::string_view from;    // "FROM <table> t [JOIN ...]"
+    std::string_view idColumn;
+    Where where;
+    SortColumn sort;
+    bool descending = true;
+    std::optional<Cursor> after;  // keyset mode when set
+    int64_t limit = 20;
+    int64_t offset = 0;  // offset mode only
+};
+
+// The page SELECT fetches limit + 1 rows so the caller knows whether more
+// exist, and appends the sort key and the id after the caller's columns.
+std::string pageSql(const PageQuery& q);
+std::string countSql(const PageQuery& q);
+void bindAll(Statement& st, const std::vector<Param>& params);
+std::vector<Param> pageParams(const PageQuery& q);
+
+// Switches `q` to keyset mode after `cursor`. Throws ApiError 400 when the
+// cursor is forged or belongs to another sort.
+void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
+
+template <class T>
+struct ListPage {
+    std::vector<T> items;
+    std::optional<int64_t> total;  // offset mode only: cursor pages skip the COUNT
+    std::optional<std::string> nextCursor;
+};
+
+// Runs the page (and, in offset mode, the count). `columns` is the number of
+// columns `read` consumes from each row.
+template <class T, class Read>
+ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::string_view key,
+                      Read&& read) {
+    ListPage<T> page;
+    Statement st = conn.prepare(pageSql(q));
+    bindAll(st, pageParams(q));
+    Rows rows = st.query();
+    std::string lastKey;
+    int64_t lastId = 0;
+    while (rows.next()) {
+        if (static_cast<int64_t>(page.items.size()) == q.limit) {
+            page.nextCursor =
+                encodeCursor({std::string(q.sort.field), q.descending, lastKey, lastId}, key);
+            break;
+        }
+        page.items.push_back(read(rows));
+        lastKey = rows.getString(columns + 1);
+        lastId = rows.getInt64(columns + 2);
+    }
+    if (!q.after) {
+        Statement count = conn.prepare(countSql(q));
+        bindAll(count, q.where.params);
+        Rows c = count.query();
+        c.next();
+        page.total = c.getInt64(1);
+    }
+    return page;
+}
+
+}  // namespace restd::db

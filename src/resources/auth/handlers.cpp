@@ -1,0 +1,123 @@
+#include "resources/auth/handlers.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "auth/jwt.h"
+#include "auth/password.h"
+#include "db/transaction.h"
+#include "resources/auth/repository.h"
+#include "resources/auth/tokens.h"
+#include "resources/users/errors.h"
+#include "resources/users/repository.h"
+
+namespace restd::auth_tokens {
+
+using http::ApiError;
+
+namespace {
+
+// Unknown emails are checked against this hash so that a failed login takes
+// the same time whether or not the account exists.
+const std::string& dummyHash(int cost) {
+    static std::once_flag once;
+    static std::string hash;
+    std::call_once(once, [cost] {
+        hash = auth::hashPassword(auth::base64UrlEncode(auth::randomBytes(12)), cost).value_or("");
+    });
+    return hash;
+}
+
+ApiError invalidCredentials() { return {401, "INVALID_CREDENTIALS", "Invalid email or password"}; }
+
+ApiError invalidRefreshToken(const std::string& message) { return ApiError::unauthorized(message); }
+
+void sendTokens(app::Context& ctx, int status, const users::User& user, const TokenPair& pair) {
+    ctx.res.sendData(status, [&](http::JsonWriter& w) { writeAuthResult(w, user, pair); });
+    ctx.res.setHeader("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+void registerUser(app::Context& ctx) {
+    const auto& in = ctx.input;
+    auto hash = auth::hashPassword(*in.text("password"), ctx.services.config.bcryptCost);
+    if (!hash) throw std::runtime_error("password hashing failed");
+    users::repository::NewUser nu{*in.text("email"), *in.text("username"), *hash, "user"};
+    auto [user, pair] = users::translateDuplicate([&] {
+        return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+            int64_t id = users::repository::insert(conn, nu);
+            users::User u = *users::repository::findById(conn, id);
+            return std::make_pair(u, issue(conn, ctx.services.config, u));
+        });
+    });
+    ctx.res.setHeader("Location", "/api/v1/users/" + std::to_string(user.id));
+    sendTokens(ctx, 201, user, pair);
+}
+
+void login(app::Context& ctx) {
+    std::string email = *ctx.input.text("email");
+    std::transform(email.begin(), email.end(), email.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string& password = *ctx.input.text("password");
+    auto record = ctx.services.pool.read(
+        [&](db::Connection& conn) { return users::repository::findByEmail(conn, email); });
+    if (!record) {
+        auth::verifyPassword(password, dummyHash(ctx.services.config.bcryptCost));
+        throw invalidCredentials();
+    }
+    if (!auth::verifyPassword(password, record->passwordHash)) throw invalidCredentials();
+    TokenPair pair = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        repository::deleteExpiredOfUser(conn, record->user.id);
+        return issue(conn, ctx.services.config, record->user);
+    });
+    sendTokens(ctx, 200, record->user, pair);
+}
+
+void refresh(app::Context& ctx) {
+    std::string tokenHash = auth::sha256(*ctx.input.text("refreshToken"));
+    db::Pool::Lease conn = ctx.services.pool.acquire();
+    db::Transaction tx(*conn);
+    auto row = repository::findForUpdate(*conn, tokenHash);
+    if (!row || row->revoked || row->expired) throw invalidRefreshToken("Invalid refresh token");
+    if (row->spent) {
+        // A spent token came back: someone holds a copy. End the whole session.
+        repository::revokeFamily(*conn, row->familyId);
+        tx.commit();
+        throw invalidRefreshToken("Refresh token reuse detected; the session is revoked");
+    }
+    auto user = users::repository::findById(*conn, row->userId);
+    if (!user) throw invalidRefreshToken("Invalid refresh token");
+    repository::markSpent(*conn, row->id);
+    repository::deleteExpiredOfUser(*conn, row->userId);
+    TokenPair pair = issue(*conn, ctx.services.config, *user, row->familyId);
+    tx.commit();
+    sendTokens(ctx, 200, *user, pair);
+}
+
+void logout(app::Context& ctx) {
+    std::string tokenHash = auth::sha256(*ctx.input.text("refreshToken"));
+    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        if (auto family = repository::findFamily(conn, tokenHash))
+            repository::revokeFamily(conn, *family);
+    });
+    ctx.res.sendData(
+        200, [](http::JsonWriter& w) { w.Null(); }, "Logged out");
+}
+
+void logoutAll(app::Context& ctx) {
+    int64_t id = ctx.user().id();
+    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        users::repository::bumpTokenVersion(conn, id);
+        repository::revokeAllOfUser(conn, id);
+    });
+    ctx.res.sendData(
+        200, [](http::JsonWriter& w) { w.Null(); }, "Logged out everywhere");
+}
+
+void me(app::Context& ctx) {
+    ctx.res.sendData(200, [&](http::JsonWriter& w) { users::writeUser(w, ctx.user().user, true); });
+    ctx.res.setHeader("Cache-Control", "private, no-cache");
+}
+
+}  // namespace restd::auth_tokens

@@ -1,0 +1,67 @@
+#include "resources/auth/routes.h"
+
+#include "resources/auth/handlers.h"
+#include "resources/auth/rules.h"
+
+namespace restd::auth_tokens {
+
+using router::Auth;
+using router::Method;
+using router::Route;
+
+std::span<const Route> routes() {
+    static const Route kRoutes[] = {
+        {.method = Method::Post,
+         .path = "/api/v1/auth/register",
+         .auth = Auth::None,
+         .body = &rules::kRegister,
+         .handle = registerUser,
+         .doc = {.summary = "Create an account and start a session",
+                 .tag = "auth",
+                 .ok = 201,
+                 .errors = {400, 409, 415, 429}}},
+        {.method = Method::Post,
+         .path = "/api/v1/auth/login",
+         .auth = Auth::None,
+         .body = &rules::kLogin,
+         .handle = login,
+         .doc = {.summary = "Start a session with email and password",
+                 .tag = "auth",
+                 .ok = 200,
+                 .errors = {400, 401, 415, 429}}},
+        {.method = Method::Post,
+         .path = "/api/v1/auth/refresh",
+         .auth = Auth::None,
+         .body = &rules::kRefreshToken,
+         .handle = refresh,
+         .doc = {.summary = "Rotate a refresh token into a new token pair",
+                 .tag = "auth",
+                 .ok = 200,
+                 .errors = {400, 401, 415}}},
+        {.method = Method::Post,
+         .path = "/api/v1/auth/logout",
+         .auth = Auth::None,
+         .body = &rules::kRefreshToken,
+         .handle = logout,
+         .doc = {.summary = "End the session of a refresh token",
+                 .tag = "auth",
+                 .ok = 200,
+                 .errors = {400, 415}}},
+        {.method = Method::Post,
+         .path = "/api/v1/auth/logout-all",
+         .auth = Auth::User,
+         .handle = logoutAll,
+         .doc = {.summary = "Revoke every token of the caller",
+                 .tag = "auth",
+                 .ok = 200,
+                 .errors = {401}}},
+        {.method = Method::Get,
+         .path = "/api/v1/auth/me",
+         .auth = Auth::User,
+         .handle = me,
+         .doc = {.summary = "The authenticated user", .tag = "auth", .ok = 200, .errors = {401}}},
+    };
+    return kRoutes;
+}
+
+}  // namespace restd::auth_tokens

@@ -1,0 +1,37 @@
+#include "resources/auth/tokens.h"
+
+#include "auth/jwt.h"
+#include "resources/auth/repository.h"
+
+namespace restd::auth_tokens {
+
+TokenPair issue(db::Connection& conn, const app::Config& config, const users::User& user,
+                std::string familyId) {
+    int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    auth::Claims claims{user.id, user.role, user.tokenVersion, now, now + config.jwtTtlSeconds};
+    TokenPair pair;
+    pair.accessToken = auth::signToken(claims, config.jwtSecret);
+    pair.expiresIn = config.jwtTtlSeconds;
+    pair.refreshToken = auth::base64UrlEncode(auth::randomBytes(32));
+    if (familyId.empty()) familyId = auth::randomBytes(16);
+    repository::insert(conn, user.id, familyId, auth::sha256(pair.refreshToken),
+                       config.refreshTtlSeconds);
+    return pair;
+}
+
+void writeAuthResult(http::JsonWriter& w, const users::User& user, const TokenPair& tokens) {
+    w.StartObject();
+    w.Key("user");
+    users::writeUser(w, user, true);
+    w.Key("token");
+    http::writeString(w, tokens.accessToken);
+    w.Key("refreshToken");
+    http::writeString(w, tokens.refreshToken);
+    w.Key("expiresIn");
+    w.Int(tokens.expiresIn);
+    w.EndObject();
+}
+
+}  // namespace restd::auth_tokens

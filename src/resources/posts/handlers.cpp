@@ -1,0 +1,143 @@
+#include "resources/posts/handlers.h"
+
+#include "auth/jwt.h"
+#include "auth/policy.h"
+#include "db/transaction.h"
+#include "resources/posts/repository.h"
+#include "resources/users/repository.h"
+
+namespace restd::posts {
+
+using http::ApiError;
+
+namespace {
+
+repository::Viewer viewerOf(const app::Context& ctx) {
+    return {ctx.user().id(), ctx.user().isAdmin()};
+}
+
+bool visible(const Post& p, const repository::Viewer& v) {
+    return p.published || v.admin || p.authorId == v.id;
+}
+
+void sendPost(app::Context& ctx, int status, const Post& p) {
+    ctx.res.sendData(status, [&](http::JsonWriter& w) { writePost(w, p); });
+    ctx.res.setHeader("Cache-Control", "private, no-cache");
+}
+
+void sendPage(app::Context& ctx, const repository::Page& page) {
+    ctx.res.sendList(
+        [&](http::JsonWriter& w) {
+            w.StartArray();
+            for (const Post& p : page.items) writePost(w, p);
+            w.EndArray();
+        },
+        [&](http::JsonWriter& w) {
+            w.StartObject();
+            w.Key("page");
+            w.Int64(ctx.list.cursor ? 1 : ctx.list.page);
+            w.Key("limit");
+            w.Int64(ctx.list.limit);
+            if (page.total) {
+                w.Key("total");
+                w.Int64(*page.total);
+                w.Key("totalPages");
+                w.Int64((*page.total + ctx.list.limit - 1) / ctx.list.limit);
+            }
+            w.Key("nextCursor");
+            if (page.nextCursor)
+                http::writeString(w, *page.nextCursor);
+            else
+                w.Null();
+            w.EndObject();
+        });
+    ctx.res.setHeader("Cache-Control", "private, no-cache");
+}
+
+std::string cursorKey(const app::Context& ctx) {
+    return auth::hmacSha256(ctx.services.config.jwtSecret, "restd list cursor");
+}
+
+// A post the caller may see, else 404 (unpublished posts of others do not exist for them).
+Post loadVisible(app::Context& ctx, db::Connection& conn, int64_t id) {
+    auto post = repository::findById(conn, id);
+    if (!post || !visible(*post, viewerOf(ctx))) throw ApiError::notFound("Post not found");
+    return *post;
+}
+
+void update(app::Context& ctx) {
+    int64_t id = ctx.pathId();
+    repository::Changes changes;
+    if (auto v = ctx.input.text("title")) changes.title = *v;
+    if (auto v = ctx.input.text("body")) changes.body = *v;
+    if (auto v = ctx.input.boolean("published")) changes.published = *v;
+    // PUT: optional fields omitted take their defaults.
+    if (ctx.route.method == http::Method::Put && !changes.published) changes.published = true;
+    Post post = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        Post current = loadVisible(ctx, conn, id);
+        auth::requireSelfOrAdmin(ctx.user(), current.authorId);
+        repository::update(conn, id, changes);
+        return *repository::findById(conn, id);
+    });
+    sendPost(ctx, 200, post);
+}
+
+}  // namespace
+
+void listPosts(app::Context& ctx) {
+    std::string key = cursorKey(ctx);
+    auto page = ctx.services.pool.read([&](db::Connection& conn) {
+        return repository::findPage(conn, ctx.list, viewerOf(ctx), std::nullopt, key);
+    });
+    sendPage(ctx, page);
+}
+
+void listUserPosts(app::Context& ctx) {
+    int64_t userId = ctx.pathId();
+    std::string key = cursorKey(ctx);
+    auto page = ctx.services.pool.read([&](db::Connection& conn) {
+        if (!users::repository::findById(conn, userId)) throw ApiError::notFound("User not found");
+        return repository::findPage(conn, ctx.list, viewerOf(ctx), userId, key);
+    });
+    sendPage(ctx, page);
+}
+
+void getPost(app::Context& ctx) {
+    int64_t id = ctx.pathId();
+    Post post =
+        ctx.services.pool.read([&](db::Connection& conn) { return loadVisible(ctx, conn, id); });
+    sendPost(ctx, 200, post);
+}
+
+void createPost(app::Context& ctx) {
+    repository::NewPost np{ctx.user().id(), *ctx.input.text("title"), *ctx.input.text("body"),
+                           ctx.input.boolean("published").value_or(true)};
+    Post post = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        return *repository::findById(conn, repository::insert(conn, np));
+    });
+    ctx.res.setHeader("Location", "/api/v1/posts/" + std::to_string(post.id));
+    sendPost(ctx, 201, post);
+}
+
+void replacePost(app::Context& ctx) { update(ctx); }
+void patchPost(app::Context& ctx) { update(ctx); }
+
+void deletePost(app::Context& ctx) {
+    int64_t id = ctx.pathId();
+    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        Post current = loadVisible(ctx, conn, id);
+        auth::requireSelfOrAdmin(ctx.user(), current.authorId);
+        repository::remove(conn, id);
+    });
+    ctx.res.sendData(
+        200,
+        [&](http::JsonWriter& w) {
+            w.StartObject();
+            w.Key("id");
+            w.Int64(id);
+            w.EndObject();
+        },
+        "Post deleted");
+}
+
+}  // namespace restd::posts

@@ -1,0 +1,114 @@
+#include "resources/posts/repository.h"
+
+#include "common/time.h"
+#include "db/list_query.h"
+
+namespace restd::posts::repository {
+
+namespace {
+
+constexpr int kPostColumns = 9;  // read by readPost
+constexpr std::string_view kSelect =
+    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, p.version, "
+    "DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+constexpr std::string_view kFrom = "FROM posts p JOIN users u ON u.id = p.author_id";
+constexpr std::string_view kFindById =
+    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, p.version, "
+    "DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f') "
+    "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
+
+constexpr std::string_view kInsert =
+    "INSERT INTO posts (author_id, title, body, published, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, NOW(3), NOW(3))";
+constexpr std::string_view kDelete = "DELETE FROM posts WHERE id = ?";
+
+constexpr db::SortColumn kSorts[] = {
+    {"createdAt", "p.created_at", false},
+    {"title", "p.title", false},
+    {"id", "p.id", true},
+};
+
+Post readPost(const db::Rows& r) {
+    Post p;
+    p.id = r.getInt64(1);
+    p.authorId = r.getInt64(2);
+    p.authorUsername = r.getString(3);
+    p.title = r.getString(4);
+    p.body = r.getString(5);
+    p.published = r.getBool(6);
+    p.version = r.getInt64(7);
+    p.createdAt = common::isoFromSql(r.getString(8));
+    p.updatedAt = common::isoFromSql(r.getString(9));
+    return p;
+}
+
+}  // namespace
+
+std::optional<Post> findById(db::Connection& conn, int64_t id) {
+    db::Rows rows = conn.prepare(kFindById).bind(id).query();
+    if (!rows.next()) return std::nullopt;
+    return readPost(rows);
+}
+
+int64_t insert(db::Connection& conn, const NewPost& p) {
+    conn.prepare(kInsert)
+        .bind(p.authorId)
+        .bind(std::string_view(p.title))
+        .bind(std::string_view(p.body))
+        .bind(p.published)
+        .execute();
+    return static_cast<int64_t>(conn.lastInsertId());
+}
+
+bool update(db::Connection& conn, int64_t id, const Changes& c) {
+    std::string sql = "UPDATE posts SET ";
+    std::vector<db::Param> params;
+    if (c.title) {
+        sql += "title = ?, ";
+        params.emplace_back(*c.title);
+    }
+    if (c.body) {
+        sql += "body = ?, ";
+        params.emplace_back(*c.body);
+    }
+    if (c.published) {
+        sql += "published = ?, ";
+        params.emplace_back(*c.published);
+    }
+    sql += "version = version + 1, updated_at = NOW(3) WHERE id = ?";
+    params.emplace_back(id);
+    db::Statement st = conn.prepare(sql);
+    db::bindAll(st, params);
+    return st.execute() > 0;
+}
+
+bool remove(db::Connection& conn, int64_t id) {
+    return conn.prepare(kDelete).bind(id).execute() > 0;
+}
+
+Page findPage(db::Connection& conn, const validation::ListQuery& q, const Viewer& viewer,
+              std::optional<int64_t> authorId, std::string_view cursorKey) {
+    db::PageQuery pq{.select = kSelect,
+                     .from = kFrom,
+                     .idColumn = "p.id",
+                     .where = {},
+                     .sort = kSorts[0],
+                     .descending = q.sort.descending,
+                     .after = std::nullopt,
+                     .limit = q.limit,
+                     .offset = (q.page - 1) * q.limit};
+    for (const auto& s : kSorts)
+        if (s.field == q.sort.field) pq.sort = s;
+    if (!authorId) authorId = q.filters.integer("authorId");
+    if (authorId) pq.where.add("p.author_id = ?", *authorId);
+    if (auto published = q.filters.boolean("published"))
+        pq.where.add("p.published = ?", *published);
+    if (!viewer.admin) pq.where.add("(p.published = TRUE OR p.author_id = ?)", viewer.id);
+    if (q.search) pq.where.add("p.title LIKE ? ESCAPE '!'", db::containsPattern(*q.search));
+    if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
+    return db::fetchPage<Post>(conn, pq, kPostColumns, cursorKey, readPost);
+}
+
+}  // namespace restd::posts::repository

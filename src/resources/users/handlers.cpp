@@ -1,0 +1,136 @@
+#include "resources/users/handlers.h"
+
+#include "auth/jwt.h"
+#include "auth/password.h"
+#include "auth/policy.h"
+#include "db/transaction.h"
+#include "resources/users/errors.h"
+#include "resources/users/repository.h"
+
+namespace restd::users {
+
+using http::ApiError;
+
+namespace {
+
+bool showsEmail(const app::Context& ctx, int64_t userId) {
+    return ctx.user().isAdmin() || ctx.user().id() == userId;
+}
+
+void sendUser(app::Context& ctx, int status, const User& u) {
+    bool show = showsEmail(ctx, u.id);
+    ctx.res.sendData(status, [&](http::JsonWriter& w) { writeUser(w, u, show); });
+    ctx.res.setHeader("Cache-Control", "private, no-cache");
+}
+
+std::string hashOrThrow(const app::Context& ctx, const std::string& password) {
+    auto hash = auth::hashPassword(password, ctx.services.config.bcryptCost);
+    if (!hash) throw std::runtime_error("password hashing failed");
+    return *hash;
+}
+
+// PUT and PATCH: self or admin; only admins touch `role`.
+void update(app::Context& ctx) {
+    int64_t id = ctx.pathId();
+    auth::requireSelfOrAdmin(ctx.user(), id);
+    const auto& in = ctx.input;
+    if (in.has("role") && !ctx.user().isAdmin())
+        throw ApiError::forbidden("Only admins may change a role");
+    repository::Changes changes;
+    if (auto v = in.text("email")) changes.email = *v;
+    if (auto v = in.text("username")) changes.username = *v;
+    if (auto v = in.text("role")) changes.role = *v;
+    if (auto v = in.text("password")) changes.passwordHash = hashOrThrow(ctx, *v);
+    auto user = translateDuplicate([&] {
+        return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+            if (!repository::update(conn, id, changes)) return std::optional<User>{};
+            return repository::findById(conn, id);
+        });
+    });
+    if (!user) throw ApiError::notFound("User not found");
+    sendUser(ctx, 200, *user);
+}
+
+std::string cursorKey(const app::Context& ctx) {
+    return auth::hmacSha256(ctx.services.config.jwtSecret, "restd list cursor");
+}
+
+}  // namespace
+
+void listUsers(app::Context& ctx) {
+    bool admin = ctx.user().isAdmin();
+    std::string key = cursorKey(ctx);
+    auto page = ctx.services.pool.read(
+        [&](db::Connection& conn) { return repository::findPage(conn, ctx.list, admin, key); });
+    int64_t self = ctx.user().id();
+    ctx.res.sendList(
+        [&](http::JsonWriter& w) {
+            w.StartArray();
+            for (const User& u : page.items) writeUser(w, u, admin || u.id == self);
+            w.EndArray();
+        },
+        [&](http::JsonWriter& w) {
+            w.StartObject();
+            w.Key("page");
+            w.Int64(ctx.list.cursor ? 1 : ctx.list.page);
+            w.Key("limit");
+            w.Int64(ctx.list.limit);
+            if (page.total) {
+                w.Key("total");
+                w.Int64(*page.total);
+                w.Key("totalPages");
+                w.Int64((*page.total + ctx.list.limit - 1) / ctx.list.limit);
+            }
+            w.Key("nextCursor");
+            if (page.nextCursor)
+                http::writeString(w, *page.nextCursor);
+            else
+                w.Null();
+            w.EndObject();
+        });
+    ctx.res.setHeader("Cache-Control", "private, no-cache");
+}
+
+void getUser(app::Context& ctx) {
+    int64_t id = ctx.pathId();
+    auto user = ctx.services.pool.read(
+        [&](db::Connection& conn) { return repository::findById(conn, id); });
+    if (!user) throw ApiError::notFound("User not found");
+    sendUser(ctx, 200, *user);
+}
+
+void createUser(app::Context& ctx) {
+    const auto& in = ctx.input;
+    repository::NewUser nu{*in.text("email"), *in.text("username"),
+                           hashOrThrow(ctx, *in.text("password")),
+                           in.text("role") ? *in.text("role") : "user"};
+    User user = translateDuplicate([&] {
+        return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+            return *repository::findById(conn, repository::insert(conn, nu));
+        });
+    });
+    ctx.res.setHeader("Location", "/api/v1/users/" + std::to_string(user.id));
+    sendUser(ctx, 201, user);
+}
+
+void replaceUser(app::Context& ctx) { update(ctx); }
+void patchUser(app::Context& ctx) { update(ctx); }
+
+void deleteUser(app::Context& ctx) {
+    int64_t id = ctx.pathId();
+    // Posts and refresh tokens go with the user (ON DELETE CASCADE), atomically.
+    bool removed = db::withTransaction(
+        ctx.services.pool, [&](db::Connection& conn) { return repository::remove(conn, id); });
+    if (!removed) throw ApiError::notFound("User not found");
+    ctx.res.sendData(
+        200,
+        [&](http::JsonWriter& w) {
+            w.StartObject();
+            w.Key("id");
+            w.Int64(id);
+            w.EndObject();
+        },
+        "User deleted");
+}
+
+}  // namespace restd::users

@@ -1,0 +1,135 @@
+#include "resources/users/repository.h"
+
+#include "common/time.h"
+#include "db/list_query.h"
+#include "http/api_error.h"
+
+namespace restd::users::repository {
+
+namespace {
+
+constexpr int kUserColumns = 8;  // read by readUser
+constexpr std::string_view kSelect =
+    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
+    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+
+constexpr std::string_view kFindById =
+    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
+    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM users u WHERE u.id = ?";
+
+constexpr std::string_view kFindByEmail =
+    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
+    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f'), u.password_hash "
+    "FROM users u WHERE u.email = ?";
+
+constexpr std::string_view kInsert =
+    "INSERT INTO users (email, username, password_hash, role, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, NOW(3), NOW(3))";
+
+constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?";
+
+constexpr std::string_view kBumpTokenVersion =
+    "UPDATE users SET token_version = token_version + 1 WHERE id = ?";
+
+constexpr db::SortColumn kSorts[] = {
+    {"createdAt", "u.created_at", false},
+    {"username", "u.username", false},
+    {"id", "u.id", true},
+};
+
+User readUser(const db::Rows& r) {
+    User u;
+    u.id = r.getInt64(1);
+    u.email = r.getString(2);
+    u.username = r.getString(3);
+    u.role = r.getString(4);
+    u.tokenVersion = r.getInt64(5);
+    u.version = r.getInt64(6);
+    u.createdAt = common::isoFromSql(r.getString(7));
+    u.updatedAt = common::isoFromSql(r.getString(8));
+    return u;
+}
+
+}  // namespace
+
+std::optional<User> findById(db::Connection& conn, int64_t id) {
+    db::Rows rows = conn.prepare(kFindById).bind(id).query();
+    if (!rows.next()) return std::nullopt;
+    return readUser(rows);
+}
+
+std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email) {
+    db::Rows rows = conn.prepare(kFindByEmail).bind(email).query();
+    if (!rows.next()) return std::nullopt;
+    return LoginRecord{readUser(rows), rows.getString(9)};
+}
+
+int64_t insert(db::Connection& conn, const NewUser& u) {
+    conn.prepare(kInsert)
+        .bind(std::string_view(u.email))
+        .bind(std::string_view(u.username))
+        .bind(std::string_view(u.passwordHash))
+        .bind(std::string_view(u.role))
+        .execute();
+    return static_cast<int64_t>(conn.lastInsertId());
+}
+
+bool update(db::Connection& conn, int64_t id, const Changes& c) {
+    std::string sql = "UPDATE users SET ";
+    std::vector<db::Param> params;
+    auto set = [&](const char* column, const std::optional<std::string>& v) {
+        if (!v) return;
+        sql += column;
+        sql += " = ?, ";
+        params.emplace_back(*v);
+    };
+    set("email", c.email);
+    set("username", c.username);
+    set("password_hash", c.passwordHash);
+    set("role", c.role);
+    if (c.passwordHash) sql += "token_version = token_version + 1, ";
+    sql += "version = version + 1, updated_at = NOW(3) WHERE id = ?";
+    params.emplace_back(id);
+    db::Statement st = conn.prepare(sql);
+    db::bindAll(st, params);
+    // Affected rows counts matched rows only when something changed; version always does.
+    return st.execute() > 0;
+}
+
+bool remove(db::Connection& conn, int64_t id) {
+    return conn.prepare(kDelete).bind(id).execute() > 0;
+}
+
+void bumpTokenVersion(db::Connection& conn, int64_t id) {
+    conn.prepare(kBumpTokenVersion).bind(id).execute();
+}
+
+Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
+              std::string_view cursorKey) {
+    db::PageQuery pq{.select = kSelect,
+                     .from = "FROM users u",
+                     .idColumn = "u.id",
+                     .where = {},
+                     .sort = kSorts[0],
+                     .descending = q.sort.descending,
+                     .after = std::nullopt,
+                     .limit = q.limit,
+                     .offset = (q.page - 1) * q.limit};
+    for (const auto& s : kSorts)
+        if (s.field == q.sort.field) pq.sort = s;
+    if (q.search) {
+        std::string pattern = db::containsPattern(*q.search);
+        if (searchEmail)
+            pq.where.add("(u.username LIKE ? ESCAPE '!' OR u.email LIKE ? ESCAPE '!')", pattern,
+                         pattern);
+        else
+            pq.where.add("u.username LIKE ? ESCAPE '!'", pattern);
+    }
+    if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
+    return db::fetchPage<User>(conn, pq, kUserColumns, cursorKey, readUser);
+}
+
+}  // namespace restd::users::repository

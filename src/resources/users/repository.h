@@ -1,0 +1,52 @@
+// Users repository: every SQL statement about the users table. Takes a
+// connection from the caller (which owns pooling and transactions); throws
+// db::Error. The password hash only appears in LoginRecord and NewUser/Changes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+#include "db/list_query.h"
+#include "resources/users/model.h"
+#include "validation/validator.h"
+
+namespace restd::users::repository {
+
+std::optional<User> findById(db::Connection& conn, int64_t id);
+
+struct LoginRecord {
+    User user;
+    std::string passwordHash;
+};
+std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email);
+
+struct NewUser {
+    std::string email;
+    std::string username;
+    std::string passwordHash;
+    std::string role = "user";
+};
+int64_t insert(db::Connection& conn, const NewUser& user);
+
+// Fields to change; a new password hash also bumps the token version, which
+// revokes every access token issued before.
+struct Changes {
+    std::optional<std::string> email;
+    std::optional<std::string> username;
+    std::optional<std::string> passwordHash;
+    std::optional<std::string> role;
+};
+// False when no such user.
+bool update(db::Connection& conn, int64_t id, const Changes& changes);
+bool remove(db::Connection& conn, int64_t id);
+void bumpTokenVersion(db::Connection& conn, int64_t id);
+
+using Page = db::ListPage<User>;
+// `searchEmail`: search matches email too (admins). `cursorKey` signs cursors.
+// Throws ApiError 400 for a cursor that is forged or belongs to another sort.
+Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
+              std::string_view cursorKey);
+
+}  // namespace restd::users::repository

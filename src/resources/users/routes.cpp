@@ -1,0 +1,64 @@
+#include "resources/users/routes.h"
+
+#include "resources/users/handlers.h"
+#include "resources/users/rules.h"
+
+namespace restd::users {
+
+using router::Auth;
+using router::Method;
+using router::Route;
+
+std::span<const Route> routes() {
+    static const Route kRoutes[] = {
+        {.method = Method::Get,
+         .path = "/api/v1/users",
+         .auth = Auth::User,
+         .list = &rules::kListUsers,
+         .handle = listUsers,
+         .doc = {.summary = "List users", .tag = "users", .ok = 200, .errors = {400, 401}}},
+        {.method = Method::Post,
+         .path = "/api/v1/users",
+         .auth = Auth::Admin,
+         .body = &rules::kCreateUser,
+         .handle = createUser,
+         .doc = {.summary = "Create a user (admin)",
+                 .tag = "users",
+                 .ok = 201,
+                 .errors = {400, 401, 403, 409, 415}}},
+        {.method = Method::Get,
+         .path = "/api/v1/users/{id}",
+         .auth = Auth::User,
+         .handle = getUser,
+         .doc = {.summary = "Get a user", .tag = "users", .ok = 200, .errors = {400, 401, 404}}},
+        {.method = Method::Put,
+         .path = "/api/v1/users/{id}",
+         .auth = Auth::User,
+         .body = &rules::kReplaceUser,
+         .handle = replaceUser,
+         .doc = {.summary = "Replace a user (self or admin)",
+                 .tag = "users",
+                 .ok = 200,
+                 .errors = {400, 401, 403, 404, 409, 415}}},
+        {.method = Method::Patch,
+         .path = "/api/v1/users/{id}",
+         .auth = Auth::User,
+         .body = &rules::kPatchUser,
+         .handle = patchUser,
+         .doc = {.summary = "Update fields of a user (self or admin)",
+                 .tag = "users",
+                 .ok = 200,
+                 .errors = {400, 401, 403, 404, 409, 415}}},
+        {.method = Method::Delete,
+         .path = "/api/v1/users/{id}",
+         .auth = Auth::Admin,
+         .handle = deleteUser,
+         .doc = {.summary = "Delete a user with their posts and tokens (admin)",
+                 .tag = "users",
+                 .ok = 200,
+                 .errors = {400, 401, 403, 404}}},
+    };
+    return kRoutes;
+}
+
+}  // namespace restd::users

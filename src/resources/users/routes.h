@@ -1,0 +1,9 @@
+#pragma once
+
+#include <span>
+
+#include "router/route.h"
+
+namespace restd::users {
+std::span<const router::Route> routes();
+}  // namespace restd::users

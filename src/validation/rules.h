@@ -1,0 +1,53 @@
+// Validation rules as data: one list per route both validates requests and
+// documents them in the OpenAPI document. Body rules describe fields; list
+// rules describe the query of a collection GET (page, limit, sort, search,
+// cursor and filters). All definitions are constant; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace restd::validation {
+
+enum class Kind {
+    Text,      // UTF-8 text; lengths in code points
+    Email,     // trimmed, lower-cased, <= 254 chars
+    Password,  // 8-72 bytes, upper + lower + digit
+    Username,  // 3-30 of [A-Za-z0-9_]
+    Sku,       // 3-32 of [A-Z0-9-]
+    Enum,      // one of `options`
+    Boolean,   // JSON true/false; forms also 1/0
+    Integer,   // JSON integer / strictly parsed decimal in forms and queries
+};
+
+struct FieldRule {
+    std::string_view name;  // camelCase, as in JSON
+    Kind kind = Kind::Text;
+    bool required = false;  // on create and full replace (PUT); PATCH needs none
+    bool trim = false;      // surrounding whitespace removed before checks
+    int64_t min = 0;        // Text: min code points; Integer: min value
+    int64_t max = 0;        // Text: max code points (0 = none); Integer: max value
+    std::span<const std::string_view> options = {};  // Enum
+    std::string_view description = {};
+};
+
+enum class BodyMode { Create, Replace, Patch };
+
+struct BodyRules {
+    std::span<const FieldRule> fields;
+    BodyMode mode = BodyMode::Create;
+};
+
+// Limits of every collection GET (API.md "Lists").
+inline constexpr int64_t kMaxLimit = 100;
+inline constexpr int64_t kDefaultLimit = 20;
+inline constexpr size_t kMaxSearchChars = 100;
+
+struct ListRules {
+    std::span<const std::string_view> sortFields;  // allowed `sort` values (without '-')
+    std::span<const FieldRule> filters = {};       // extra query parameters
+    std::string_view searchDescription = {};       // empty: no `search`
+};
+
+}  // namespace restd::validation

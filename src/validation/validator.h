@@ -1,0 +1,62 @@
+// Validator: checks a parsed body or a query string against rules and returns
+// the normalised values, or throws ApiError VALIDATION_ERROR listing every
+// broken rule (one detail per broken rule; unknown fields are broken rules).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "http/api_error.h"
+#include "http/body.h"
+#include "validation/rules.h"
+
+namespace restd::validation {
+
+using Value = std::variant<std::string, int64_t, bool>;
+
+// Validated, normalised input fields (only those present in the request).
+class Input {
+  public:
+    bool has(std::string_view name) const { return find(name) != nullptr; }
+    bool empty() const { return values_.empty(); }
+    const std::string* text(std::string_view name) const;
+    std::optional<int64_t> integer(std::string_view name) const;
+    std::optional<bool> boolean(std::string_view name) const;
+    void set(std::string_view name, Value v) { values_.emplace_back(name, std::move(v)); }
+
+  private:
+    const Value* find(std::string_view name) const;
+    std::vector<std::pair<std::string_view, Value>> values_;
+};
+
+struct Sort {
+    std::string_view field;  // one of the route's sort fields
+    bool descending = true;
+};
+
+struct ListQuery {
+    int64_t page = 1;
+    int64_t limit = kDefaultLimit;
+    Sort sort{"createdAt", true};
+    std::optional<std::string> search;
+    std::optional<std::string> cursor;  // opaque; decoded by the repository
+    Input filters;
+};
+
+Input validateBody(const http::Body& body, const BodyRules& rules);
+ListQuery validateList(std::string_view queryString, const ListRules& rules);
+
+// The checks of one value, for reuse (e.g. login's email). Appends details.
+std::optional<Value> checkField(const FieldRule& rule, const rapidjson::Value* json,
+                                const std::string* text, std::string_view location,
+                                std::vector<http::FieldError>& details);
+
+// Number of UTF-8 code points (the input is valid UTF-8).
+size_t codePoints(std::string_view s);
+
+}  // namespace restd::validation
