@@ -26,11 +26,11 @@ int64_t Context::pathId(std::string_view name) const {
 Dispatcher::Dispatcher(const router::Router& router, Services& services)
     : router_(router), services_(services), cors_(services.config.clientUrls) {}
 
-void Dispatcher::serve(http::Request& req, http::Response& res) const {
+Served Dispatcher::serve(http::Request& req, http::Response& res) const {
     res.reset();
-    const router::Route* matched = nullptr;
+    Served served;
     try {
-        route(req, res, matched);
+        route(req, res, served);
     } catch (const std::exception& e) {
         fail(req, res, e);
     }
@@ -38,13 +38,13 @@ void Dispatcher::serve(http::Request& req, http::Response& res) const {
     res.setHeader("X-Request-ID", req.requestId());
     if (!res.header("Cache-Control")) res.setHeader("Cache-Control", "no-store");
     if (req.method() == Method::Head) res.clearBody();
+    return served;
 }
 
 // Steps in order: body size (transport level, like nginx's own limit), route
 // match (404, 405 with Allow), CORS preflight, body parsing (415/400), auth
 // (401/403), validation (400), handler.
-void Dispatcher::route(http::Request& req, http::Response& res,
-                       const router::Route*& matched) const {
+void Dispatcher::route(http::Request& req, http::Response& res, Served& served) const {
     if (req.contentLength() > services_.config.maxBodyBytes ||
         req.body().size() > services_.config.maxBodyBytes) {
         throw ApiError::payloadTooLarge("Request body exceeds " +
@@ -65,7 +65,7 @@ void Dispatcher::route(http::Request& req, http::Response& res,
                                  "Method " + req.methodText() + " not allowed on " + req.path())
                             .withHeader("Allow", allow));
     }
-    matched = m.route;
+    served.route = m.route->path;
 
     http::Body body;
     bool carriesBody = req.method() == Method::Post || req.method() == Method::Put ||
@@ -77,6 +77,7 @@ void Dispatcher::route(http::Request& req, http::Response& res,
     Context ctx{req, res, body, *m.route, m.params, services_, {}, {}, {}};
     if (m.route->auth != router::Auth::None) {
         ctx.principal = auth::authenticate(req, services_);
+        served.userId = ctx.principal->id();
         if (m.route->auth == router::Auth::Admin) auth::requireAdmin(*ctx.principal);
     }
     if (m.route->body) {

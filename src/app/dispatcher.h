@@ -3,21 +3,30 @@
 // One per worker, shared by its threads; serve() is thread-safe.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include "app/context.h"
 #include "http/cors.h"
 #include "router/router.h"
 
 namespace restd::app {
 
+// What the access log needs to know about a served request.
+struct Served {
+    std::string_view route;         // matched pattern ("/api/v1/users/{id}"), empty if none
+    std::optional<int64_t> userId;  // the authenticated caller, if any
+};
+
 class Dispatcher {
   public:
     Dispatcher(const router::Router& router, Services& services);
 
     // Fills `res` for `req`. `req.requestId()` must be set. Never throws.
-    void serve(http::Request& req, http::Response& res) const;
+    Served serve(http::Request& req, http::Response& res) const;
 
   private:
-    void route(http::Request& req, http::Response& res, const router::Route*& matched) const;
+    void route(http::Request& req, http::Response& res, Served& served) const;
     void fail(const http::Request& req, http::Response& res, const std::exception& e) const;
 
     const router::Router& router_;

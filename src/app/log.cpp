@@ -63,8 +63,10 @@ void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fi
                     w.Int64(v);
                 else if constexpr (std::is_same_v<T, double>)
                     w.Double(v);
-                else
+                else if constexpr (std::is_same_v<T, bool>)
                     w.Bool(v);
+                else
+                    w.Null();
             },
             f.value);
     }

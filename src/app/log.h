@@ -3,6 +3,7 @@
 // threads and processes never interleave. Thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
@@ -14,7 +15,7 @@ namespace restd::app::log {
 
 struct Field {
     std::string_view key;
-    std::variant<std::string_view, int64_t, double, bool> value;
+    std::variant<std::string_view, int64_t, double, bool, std::nullptr_t> value;
     Field(std::string_view k, std::string_view v) : key(k), value(v) {}
     Field(std::string_view k, const char* v) : key(k), value(std::string_view(v)) {}
     Field(std::string_view k, int v) : key(k), value(static_cast<int64_t>(v)) {}
@@ -23,6 +24,7 @@ struct Field {
     Field(std::string_view k, unsigned long v) : key(k), value(static_cast<int64_t>(v)) {}
     Field(std::string_view k, double v) : key(k), value(v) {}
     Field(std::string_view k, bool v) : key(k), value(v) {}
+    Field(std::string_view k, std::nullptr_t) : key(k), value(nullptr) {}
 };
 
 void setLevel(LogLevel level);

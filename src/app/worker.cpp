@@ -149,21 +149,26 @@ void serveOne(Shared& shared, FCGX_Request& fcgi, http::Response& res, std::stri
     req.setRequestId(http::pickRequestId(req));
     readBody(fcgi, req, shared.config.maxBodyBytes);
 
-    shared.dispatcher.serve(req, res);
+    Served served = shared.dispatcher.serve(req, res);
     writeResponse(fcgi, res, out);
 
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     ms = static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000;
+    log::Field userId = served.userId ? log::Field("userId", static_cast<int64_t>(*served.userId))
+                                      : log::Field("userId", nullptr);
     log::info("request", {{"requestId", req.requestId()},
                           {"method", req.methodText()},
+                          {"route", served.route},
                           {"path", req.path()},
                           {"status", res.status()},
-                          {"durationMs", ms}});
+                          {"durationMs", ms},
+                          userId});
     if (shared.config.slowRequestMs > 0 && ms > shared.config.slowRequestMs) {
         log::warn("slow request", {{"requestId", req.requestId()},
                                    {"method", req.methodText()},
+                                   {"route", served.route},
                                    {"path", req.path()},
                                    {"durationMs", ms}});
     }

@@ -7,9 +7,12 @@
 // (127.0.0.7 .. 127.0.0.10); every other login or register goes out from
 // api.h's address pool, so setup traffic never meets the limit.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../support/api.h"
@@ -33,6 +36,23 @@ std::string registerBody(const std::string& email, const std::string& username,
 HttpResponse registerWith(const std::string& email, const std::string& username,
                           const std::string& password) {
     return send("POST", "/api/v1/auth/register", {}, registerBody(email, username, password));
+}
+
+// The access-log line ("msg":"request") of the request with this id; restd
+// writes it just after the response, so it is polled for a little while.
+std::string accessLogLine(const std::string& requestId) {
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        std::ifstream log(stack().env("RESTD_LOG"));
+        std::string line;
+        while (std::getline(log, line)) {
+            if (line.find("\"msg\":\"request\"") != std::string::npos &&
+                line.find("\"requestId\":\"" + requestId + "\"") != std::string::npos) {
+                return line;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return {};
 }
 
 HttpResponse refresh(const std::string& refreshToken) {
@@ -575,6 +595,36 @@ BOOST_AUTO_TEST_CASE(logout_all_revokes_every_access_and_refresh_token_of_the_us
 
 BOOST_AUTO_TEST_CASE(logout_all_without_token_is_401) {
     checkUnauthorized(send("POST", "/api/v1/auth/logout-all"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(access_log)
+
+BOOST_AUTO_TEST_CASE(access_log_names_the_route_pattern_and_the_authenticated_user) {
+    Account account = registerAccount("log");
+    std::string rid = uniqueName("rid-user");
+    std::string path = "/api/v1/users/" + std::to_string(account.id);
+    checkSuccess(send("GET", path, account.token, {}, {"X-Request-ID: " + rid}), 200);
+
+    std::string line = accessLogLine(rid);
+    BOOST_TEST_INFO("log line: " << line);
+    BOOST_CHECK(line.find("\"route\":\"/api/v1/users/{id}\"") != std::string::npos);
+    BOOST_CHECK(line.find("\"path\":\"" + path + "\"") != std::string::npos);
+    BOOST_CHECK(line.find("\"userId\":" + std::to_string(account.id) + ",") != std::string::npos ||
+                line.find("\"userId\":" + std::to_string(account.id) + "}") != std::string::npos);
+    BOOST_CHECK(line.find("\"status\":200") != std::string::npos);
+    BOOST_CHECK(line.find("\"durationMs\":") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(access_log_of_anonymous_and_unrouted_requests_has_null_user) {
+    std::string rid = uniqueName("rid-anon");
+    checkError(send("GET", "/api/v1/nope", {}, {}, {"X-Request-ID: " + rid}), 404, "NOT_FOUND");
+    std::string line = accessLogLine(rid);
+    BOOST_TEST_INFO("log line: " << line);
+    BOOST_CHECK(line.find("\"route\":\"\"") != std::string::npos);
+    BOOST_CHECK(line.find("\"userId\":null") != std::string::npos);
+    BOOST_CHECK(line.find("\"status\":404") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
