@@ -123,6 +123,26 @@ BOOST_AUTO_TEST_CASE(restd_log_has_no_sanitizer_report_or_unexpected_worker_deat
                                          << stack().workersKilled());
 }
 
+// By now the tests have registered, logged in, refreshed and sent forged
+// tokens; none of those secrets may have reached the log.
+BOOST_AUTO_TEST_CASE(restd_log_holds_no_password_hash_token_or_admin_password) {
+    const std::string path = stack().env("RESTD_LOG");
+    const std::string log = readFile(path);
+    BOOST_REQUIRE(!log.empty());
+    const std::string secrets[] = {
+        "$2b$",                         // bcrypt hashes
+        "$2a$",                         //
+        "eyJhbGciOi",                   // base64url of {"alg": every JWT starts so
+        stack().env("ADMIN_PASSWORD"),  //
+        stack().env("JWT_SECRET"),      //
+        "refreshToken",                 // request bodies are never logged
+    };
+    for (const std::string& secret : secrets) {
+        BOOST_CHECK_MESSAGE(log.find(secret) == std::string::npos,
+                            path << " contains '" << secret << "'");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(stack_stops_without_crash_or_sanitizer_report) {
     Stack& s = stack();
     BOOST_REQUIRE(s.running());
