@@ -1,0 +1,196 @@
+// JWT HS256 against vectors computed elsewhere: RFC 4231's HMAC-SHA256 test
+// cases, the HS256 example token of RFC 7515 appendix A.1, and signatures
+// made by the openssl command line at test time. Then the strictness of
+// verifyToken: every malformed, forged or expired shape is refused.
+#include "auth/jwt.h"
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+using namespace restd::auth;
+
+namespace {
+
+std::string hex(std::string_view bytes) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+    return out;
+}
+
+std::string unhex(std::string_view text) {
+    std::string out;
+    for (size_t i = 0; i + 1 < text.size(); i += 2) {
+        out += static_cast<char>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16));
+    }
+    return out;
+}
+
+// HMAC-SHA256 by `openssl dgst`, hex. Data and key pass through files, never a shell string.
+std::string opensslHmacHex(const std::string& key, const std::string& data) {
+    char dir[] = "/tmp/restd-jwt-XXXXXX";
+    BOOST_REQUIRE(mkdtemp(dir) != nullptr);
+    std::string dataPath = std::string(dir) + "/data";
+    std::unique_ptr<FILE, int (*)(FILE*)> f(fopen(dataPath.c_str(), "wb"), fclose);
+    BOOST_REQUIRE(f);
+    fwrite(data.data(), 1, data.size(), f.get());
+    f.reset();
+    // -mac HMAC -macopt hexkey: the key as hex, so any byte is safe on the command line.
+    std::string command = "openssl dgst -sha256 -mac HMAC -macopt hexkey:" + hex(key) + " -r " +
+                          dataPath + " 2>/dev/null";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    BOOST_REQUIRE(pipe);
+    char buffer[256] = {};
+    size_t n = fread(buffer, 1, sizeof buffer - 1, pipe.get());
+    pipe.reset();
+    std::remove(dataPath.c_str());
+    rmdir(dir);
+    std::string out(buffer, n);
+    return out.substr(0, out.find(' '));  // "-r": "<hex> *<file>"
+}
+
+const std::string kSecret = "0123456789abcdef0123456789abcdef-test";
+constexpr int64_t kNow = 1800000000;
+
+// A token with exactly these header and payload texts, signed with `secret`.
+std::string forge(const std::string& header, const std::string& payload,
+                  const std::string& secret = kSecret) {
+    std::string input = base64UrlEncode(header) + "." + base64UrlEncode(payload);
+    return input + "." + base64UrlEncode(hmacSha256(secret, input));
+}
+
+std::string payload(int64_t iat, int64_t exp, std::string_view iss = "restd") {
+    return R"({"sub":"42","role":"user","ver":3,"iat":)" + std::to_string(iat) + R"(,"exp":)" +
+           std::to_string(exp) + R"(,"iss":")" + std::string(iss) + R"("})";
+}
+
+const std::string kHeader = R"({"alg":"HS256","typ":"JWT"})";
+
+bool refusedAs(const std::string& token, TokenError expected) {
+    auto result = verifyToken(token, kSecret, kNow);
+    return std::holds_alternative<TokenError>(result) && std::get<TokenError>(result) == expected;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(jwt)
+
+BOOST_AUTO_TEST_CASE(hmac_sha256_matches_rfc_4231_test_cases) {
+    // Test case 1 and test case 2.
+    BOOST_TEST(hex(hmacSha256(std::string(20, '\x0b'), "Hi There")) ==
+               "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    BOOST_TEST(hex(hmacSha256("Jefe", "what do ya want for nothing?")) ==
+               "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    // Test case 6: a key longer than the block size.
+    BOOST_TEST(hex(hmacSha256(std::string(131, '\xaa'),
+                              "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+               "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+BOOST_AUTO_TEST_CASE(signs_the_hs256_example_of_rfc_7515_appendix_a1) {
+    const std::string key = unhex(
+        "0323354b2b0fa5bc837e0665777ba68f5ab328e6f054c928a90f84b2d2502ebf"
+        "d3fb5a92d20647ef968ab4c377623d223d2e2172052e4f08c0cd9af567d080a3");
+    const std::string input =
+        "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+        "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cn"
+        "VlfQ";
+    BOOST_TEST(base64UrlEncode(hmacSha256(key, input)) ==
+               "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+}
+
+BOOST_AUTO_TEST_CASE(base64url_has_no_padding_and_refuses_padding_and_other_alphabets) {
+    BOOST_TEST(base64UrlEncode("\xfb\xff") == "-_8");
+    BOOST_TEST(base64UrlEncode("f") == "Zg");
+    BOOST_TEST(base64UrlDecode("-_8").value_or("") == "\xfb\xff");
+    BOOST_TEST(!base64UrlDecode("Zg==").has_value());
+    BOOST_TEST(!base64UrlDecode("+/8").has_value());
+    BOOST_TEST(!base64UrlDecode("Z").has_value());  // one char never encodes a byte
+}
+
+BOOST_AUTO_TEST_CASE(signed_tokens_carry_an_openssl_computed_signature_and_verify) {
+    Claims claims{.sub = 42, .role = "admin", .ver = 7, .iat = kNow, .exp = kNow + 900};
+    std::string token = signToken(claims, kSecret);
+    size_t dot = token.rfind('.');
+    BOOST_REQUIRE(dot != std::string::npos);
+    std::string signature = base64UrlDecode(token.substr(dot + 1)).value_or("");
+    BOOST_TEST(hex(signature) == opensslHmacHex(kSecret, token.substr(0, dot)));
+
+    auto result = verifyToken(token, kSecret, kNow);
+    BOOST_REQUIRE(std::holds_alternative<Claims>(result));
+    const Claims& got = std::get<Claims>(result);
+    BOOST_TEST(got.sub == 42);
+    BOOST_TEST(got.role == "admin");
+    BOOST_TEST(got.ver == 7);
+    BOOST_TEST(got.exp - got.iat == 900);
+}
+
+BOOST_AUTO_TEST_CASE(a_forged_token_in_the_expected_shape_verifies) {
+    // Guards the tests below: their tokens differ from this one in one way only.
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(forge(kHeader, payload(kNow, kNow + 60)), kSecret, kNow)));
+}
+
+BOOST_AUTO_TEST_CASE(other_algorithms_and_none_are_refused) {
+    for (const char* header :
+         {R"({"alg":"none","typ":"JWT"})", R"({"alg":"HS512","typ":"JWT"})",
+          R"({"alg":"RS256","typ":"JWT"})", R"({"alg":"hs256","typ":"JWT"})", R"({"typ":"JWT"})"}) {
+        BOOST_TEST_CONTEXT(header) {
+            BOOST_TEST(refusedAs(forge(header, payload(kNow, kNow + 60)), TokenError::Malformed));
+        }
+    }
+    // alg none with an empty signature, as attackers send it.
+    std::string none = base64UrlEncode(R"({"alg":"none"})") + "." +
+                       base64UrlEncode(payload(kNow, kNow + 60)) + ".";
+    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(none, kSecret, kNow)));
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_payload_or_another_secret_breaks_the_signature) {
+    std::string token = forge(kHeader, payload(kNow, kNow + 60));
+    size_t first = token.find('.');
+    size_t second = token.rfind('.');
+    std::string changed = token.substr(0, first + 1) + base64UrlEncode(payload(kNow, kNow + 6000)) +
+                          token.substr(second);
+    BOOST_TEST(refusedAs(changed, TokenError::BadSignature));
+    BOOST_TEST(refusedAs(forge(kHeader, payload(kNow, kNow + 60), kSecret + "x"),
+                         TokenError::BadSignature));
+    std::string flipped = token;
+    flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
+    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(flipped, kSecret, kNow)));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_shapes_are_refused) {
+    std::string good = forge(kHeader, payload(kNow, kNow + 60));
+    for (
+        const std::string& token :
+        {std::string(), std::string("a.b"), good + ".x", good.substr(0, good.rfind('.')),
+         good + "=", std::string("..."),
+         forge(kHeader, R"({"sub":"42","role":"user","ver":3,"exp":1800000060,"iss":"restd"})"),
+         forge(kHeader, R"({"sub":"42","role":"user","ver":3,"iat":1800000000,"iss":"restd"})"),
+         forge(
+             kHeader,
+             R"({"sub":42,"role":"user","ver":3,"iat":1800000000,"exp":1800000060,"iss":"restd"})"),
+         forge(kHeader, payload(kNow, kNow + 60, "someone-else")), forge(kHeader, "[]"),
+         forge("not json", payload(kNow, kNow + 60))}) {
+        BOOST_TEST_CONTEXT("token " << token) {
+            BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(token, kSecret, kNow)));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(expiry_allows_the_leeway_and_no_more) {
+    BOOST_TEST(std::holds_alternative<Claims>(verifyToken(
+        forge(kHeader, payload(kNow - 900, kNow - kLeewaySeconds + 1)), kSecret, kNow)));
+    BOOST_TEST(refusedAs(forge(kHeader, payload(kNow - 900, kNow - kLeewaySeconds - 1)),
+                         TokenError::Expired));
+    // Issued in the future beyond the leeway: not trusted.
+    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(
+        forge(kHeader, payload(kNow + kLeewaySeconds + 60, kNow + 900)), kSecret, kNow)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
