@@ -10,7 +10,9 @@
 #include "app/config.h"
 #include "auth/principal.h"
 #include "db/pool.h"
+#include "http/api_error.h"
 #include "http/body.h"
+#include "http/etag.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "router/path_pattern.h"
@@ -44,6 +46,21 @@ struct Context {
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.
     int64_t pathId(std::string_view name = "id") const;
+
+    // If-Match on PUT/PATCH/DELETE: 412 PRECONDITION_FAILED unless the header
+    // is absent or matches the ETag a GET of the current data (written by
+    // `writeData`) carries. Call it inside the write's transaction, after
+    // loading the row with a locking read, so that of two clients racing with
+    // the same tag exactly one wins.
+    template <class DataFn>
+    void requireIfMatch(DataFn&& writeData) const {
+        auto header = req.header("if-match");
+        if (!header) return;
+        if (!http::ifMatchHolds(*header, http::etagOf(http::renderData(writeData)))) {
+            throw http::ApiError(412, "PRECONDITION_FAILED",
+                                 "The resource has changed since it was read (If-Match)");
+        }
+    }
 };
 
 }  // namespace restd::app

@@ -2,10 +2,12 @@
 
 #include <charconv>
 
+#include "app/idempotency.h"
 #include "app/log.h"
 #include "auth/authenticate.h"
 #include "auth/policy.h"
 #include "db/error.h"
+#include "http/etag.h"
 
 namespace restd::app {
 
@@ -86,7 +88,52 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
     if (m.route->list) {
         ctx.list = validation::validateList(req.queryString(), *m.route->list);
     }
+    if (req.method() == Method::Post && m.route->idempotency == router::Idempotency::Honoured) {
+        if (auto key = idempotency::keyOf(req, served.userId)) {
+            runOnce(ctx, *key);
+            return;
+        }
+    }
     m.route->handle(ctx);
+    if (req.method() == Method::Get || req.method() == Method::Head) {
+        finishRead(req, res, *m.route);
+    }
+}
+
+// A POST with Idempotency-Key: the handler runs only for the first request
+// with that key; its response, errors included, is stored for retries.
+void Dispatcher::runOnce(Context& ctx, const idempotency::Key& key) const {
+    if (!idempotency::claim(services_.pool, key, ctx.req.requestId(), ctx.res)) return;  // replayed
+    try {
+        ctx.route.handle(ctx);
+    } catch (const std::exception& e) {
+        fail(ctx.req, ctx.res, e);
+    }
+    idempotency::finish(services_.pool, key, ctx.res);
+}
+
+// A successful GET gets its ETag and Cache-Control; a client whose
+// If-None-Match lists that tag gets 304 without the body.
+void Dispatcher::finishRead(const http::Request& req, http::Response& res,
+                            const router::Route& route) const {
+    if (res.status() != 200) return;
+    std::string tag = http::etagOf(res.body());
+    res.setHeader("ETag", tag);
+    switch (route.cache) {
+        case router::Cache::NoStore:
+            res.setHeader("Cache-Control", "no-store");
+            break;
+        case router::Cache::Private:
+            res.setHeader("Cache-Control", "private, no-cache");
+            break;
+        case router::Cache::Public:
+            res.setHeader("Cache-Control", "public, max-age=30");
+            break;
+    }
+    if (auto header = req.header("if-none-match"); header && http::noneMatchHits(*header, tag)) {
+        res.setStatus(304);
+        res.clearBody();
+    }
 }
 
 void Dispatcher::fail(const http::Request& req, http::Response& res,

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "app/context.h"
+#include "app/idempotency.h"
 #include "http/cors.h"
 #include "router/router.h"
 
@@ -27,6 +28,9 @@ class Dispatcher {
 
   private:
     void route(http::Request& req, http::Response& res, Served& served) const;
+    void runOnce(Context& ctx, const idempotency::Key& key) const;
+    void finishRead(const http::Request& req, http::Response& res,
+                    const router::Route& route) const;
     void fail(const http::Request& req, http::Response& res, const std::exception& e) const;
 
     const router::Router& router_;

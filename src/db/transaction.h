@@ -7,6 +7,11 @@
 
 namespace restd::db {
 
+// A read inside a transaction that is about to write the row: ForUpdate
+// locks it (SELECT ... FOR UPDATE) until commit, so check-then-write steps
+// (If-Match, ownership) cannot interleave with another writer.
+enum class Lock { None, ForUpdate };
+
 class Transaction {
   public:
     explicit Transaction(Connection& conn);

@@ -44,11 +44,15 @@ void Response::setRawBody(int status, std::string_view contentType, std::string_
     std::copy(body.begin(), body.end(), out);
 }
 
-JsonWriter& Response::begin(int status) {
+void Response::prepare(int status) {
     status_ = status;
     contentType_ = kJson;
     buffer_.Clear();
     writer_.Reset(buffer_);
+}
+
+JsonWriter& Response::begin(int status) {
+    prepare(status);
     writer_.StartObject();
     writer_.Key("success");
     writer_.Bool(true);

@@ -39,14 +39,8 @@ class Response {
     // {"success":true,"data":<writeData>[,"message":...]}
     template <class DataFn>
     void sendData(int status, DataFn&& writeData, std::string_view message = {}) {
-        JsonWriter& w = begin(status);
-        w.Key("data");
-        writeData(w);
-        if (!message.empty()) {
-            w.Key("message");
-            w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
-        }
-        w.EndObject();
+        prepare(status);
+        writeDataEnvelope(writer_, writeData, message);
     }
 
     // {"success":true,"data":<writeData>,"meta":<writeMeta>}
@@ -63,7 +57,26 @@ class Response {
     // {"success":false,"error","code"[,"details"],"requestId"} plus the error's headers.
     void sendError(const ApiError& error, std::string_view requestId);
 
+    // The envelope sendData writes, into any writer (renderData uses it too,
+    // so a tag computed from it equals the tag of the GET response).
+    template <class DataFn>
+    static void writeDataEnvelope(JsonWriter& w, DataFn&& writeData, std::string_view message) {
+        w.StartObject();
+        w.Key("success");
+        w.Bool(true);
+        w.Key("data");
+        writeData(w);
+        if (!message.empty()) {
+            w.Key("message");
+            w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+        }
+        w.EndObject();
+    }
+
   private:
+    // Sets status and content type and clears the body; begin() also opens
+    // the envelope ({"success":true) for sendList.
+    void prepare(int status);
     JsonWriter& begin(int status);
 
     int status_ = 200;
@@ -72,6 +85,15 @@ class Response {
     rapidjson::StringBuffer buffer_;
     JsonWriter writer_{buffer_};
 };
+
+// The body sendData(200, writeData) writes: what a GET of the same data returns.
+template <class DataFn>
+std::string renderData(DataFn&& writeData) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    Response::writeDataEnvelope(w, writeData, {});
+    return {buffer.GetString(), buffer.GetSize()};
+}
 
 // Writes a string value (helper for handlers and envelopes).
 inline void writeString(JsonWriter& w, std::string_view s) {

@@ -22,6 +22,18 @@ using http::Method;
 // Who may call a route. Ownership (self-or-admin) is checked by the handler.
 enum class Auth { None, User, Admin };
 
+// Cache-Control of a successful GET (errors and writes are always no-store).
+enum class Cache {
+    NoStore,  // "no-store": health, anything carrying secrets
+    Private,  // "private, no-cache": depends on who asks; revalidate with the ETag
+    Public,   // "public, max-age=30": the same for everyone; nginx micro-caches it
+};
+
+// Whether a POST honours Idempotency-Key (API.md "Idempotent retries").
+// Routes whose responses carry credentials (login, refresh, register) do
+// not: restd never stores tokens, so it cannot replay them.
+enum class Idempotency { Honoured, Ignored };
+
 using Handler = void (*)(app::Context&);
 
 struct RouteDoc {
@@ -37,6 +49,8 @@ struct Route {
     Auth auth = Auth::None;
     const validation::BodyRules* body = nullptr;  // validated before the handler runs
     const validation::ListRules* list = nullptr;  // collection GET query
+    Cache cache = Cache::NoStore;
+    Idempotency idempotency = Idempotency::Honoured;
     Handler handle = nullptr;
     RouteDoc doc;
 };

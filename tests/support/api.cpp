@@ -458,6 +458,18 @@ void checkNoPasswordHash(const HttpResponse& response) {
 
 // ---- White box --------------------------------------------------------------
 
+Trigger::Trigger(std::string name, const std::string& definition) : name_(std::move(name)) {
+    BOOST_REQUIRE(sql("DROP TRIGGER IF EXISTS " + name_));
+    // The client's DELIMITER lets the body hold semicolons.
+    BOOST_REQUIRE_MESSAGE(sql("DELIMITER //\nCREATE TRIGGER " + name_ + " " + definition + "//"),
+                          "cannot create trigger " << name_);
+}
+
+void Trigger::drop() {
+    if (!name_.empty()) sql("DROP TRIGGER IF EXISTS " + name_);
+    name_.clear();
+}
+
 std::optional<std::string> sql(const std::string& statement) {
     const Stack& s = stack();
     std::string command =

@@ -154,4 +154,20 @@ void checkNoPasswordHash(const HttpResponse& response);
 // names); returns its output, or nullopt when the client failed.
 std::optional<std::string> sql(const std::string& statement);
 
+// A MariaDB trigger for the length of a scope, to make a statement slow or
+// fail on purpose ("BEFORE INSERT ON posts FOR EACH ROW BEGIN ... END"; the
+// body may hold semicolons). Keep its condition to rows only the test
+// touches. Requires the creation to succeed; drops the trigger at the end.
+class Trigger {
+  public:
+    Trigger(std::string name, const std::string& definition);
+    ~Trigger() { drop(); }
+    Trigger(const Trigger&) = delete;
+    Trigger& operator=(const Trigger&) = delete;
+    void drop();
+
+  private:
+    std::string name_;
+};
+
 }  // namespace restd::test::api

@@ -465,4 +465,9 @@ std::string readFile(const fs::path& path) {
     return out.str();
 }
 
+fs::path Stack::stackDir() const {
+    if (const char* dir = std::getenv("TEST_STACK_DIR"); dir != nullptr && *dir != '\0') return dir;
+    return root_ / "var" / "test-stack";
+}
+
 }  // namespace restd::test

@@ -85,8 +85,11 @@ class Stack {
     int workersKilled() const { return workersKilled_; }
 
     const std::filesystem::path& repoRoot() const { return root_; }
-    std::filesystem::path stackDir() const { return root_ / "var" / "test-stack"; }
-    std::filesystem::path outputPath() const { return root_ / "var" / "test-stack.out"; }
+    // <repo>/var/test-stack, or $TEST_STACK_DIR (two test runs side by side).
+    std::filesystem::path stackDir() const;
+    std::filesystem::path outputPath() const {
+        return stackDir().parent_path() / (stackDir().filename().string() + ".out");
+    }
 
   private:
     void prepare();  // repo root, environment, output file, signal handlers

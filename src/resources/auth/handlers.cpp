@@ -117,7 +117,6 @@ void logoutAll(app::Context& ctx) {
 
 void me(app::Context& ctx) {
     ctx.res.sendData(200, [&](http::JsonWriter& w) { users::writeUser(w, ctx.user().user, true); });
-    ctx.res.setHeader("Cache-Control", "private, no-cache");
 }
 
 }  // namespace restd::auth_tokens

@@ -6,6 +6,8 @@
 namespace restd::auth_tokens {
 
 using router::Auth;
+using router::Cache;
+using router::Idempotency;
 using router::Method;
 using router::Route;
 
@@ -15,6 +17,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/auth/register",
          .auth = Auth::None,
          .body = &rules::kRegister,
+         .idempotency = Idempotency::Ignored,
          .handle = registerUser,
          .doc = {.summary = "Create an account and start a session",
                  .tag = "auth",
@@ -24,6 +27,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/auth/login",
          .auth = Auth::None,
          .body = &rules::kLogin,
+         .idempotency = Idempotency::Ignored,
          .handle = login,
          .doc = {.summary = "Start a session with email and password",
                  .tag = "auth",
@@ -33,6 +37,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/auth/refresh",
          .auth = Auth::None,
          .body = &rules::kRefreshToken,
+         .idempotency = Idempotency::Ignored,
          .handle = refresh,
          .doc = {.summary = "Rotate a refresh token into a new token pair",
                  .tag = "auth",
@@ -58,6 +63,7 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/auth/me",
          .auth = Auth::User,
+         .cache = Cache::Private,
          .handle = me,
          .doc = {.summary = "The authenticated user", .tag = "auth", .ok = 200, .errors = {401}}},
     };

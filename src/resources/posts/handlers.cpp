@@ -22,7 +22,6 @@ bool visible(const Post& p, const repository::Viewer& v) {
 
 void sendPost(app::Context& ctx, int status, const Post& p) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writePost(w, p); });
-    ctx.res.setHeader("Cache-Control", "private, no-cache");
 }
 
 void sendPage(app::Context& ctx, const repository::Page& page) {
@@ -51,7 +50,6 @@ void sendPage(app::Context& ctx, const repository::Page& page) {
                 w.Null();
             w.EndObject();
         });
-    ctx.res.setHeader("Cache-Control", "private, no-cache");
 }
 
 std::string cursorKey(const app::Context& ctx) {
@@ -59,8 +57,9 @@ std::string cursorKey(const app::Context& ctx) {
 }
 
 // A post the caller may see, else 404 (unpublished posts of others do not exist for them).
-Post loadVisible(app::Context& ctx, db::Connection& conn, int64_t id) {
-    auto post = repository::findById(conn, id);
+Post loadVisible(app::Context& ctx, db::Connection& conn, int64_t id,
+                 db::Lock lock = db::Lock::None) {
+    auto post = repository::findById(conn, id, lock);
     if (!post || !visible(*post, viewerOf(ctx))) throw ApiError::notFound("Post not found");
     return *post;
 }
@@ -74,8 +73,9 @@ void update(app::Context& ctx) {
     // PUT: optional fields omitted take their defaults.
     if (ctx.route.method == http::Method::Put && !changes.published) changes.published = true;
     Post post = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-        Post current = loadVisible(ctx, conn, id);
+        Post current = loadVisible(ctx, conn, id, db::Lock::ForUpdate);
         auth::requireSelfOrAdmin(ctx.user(), current.authorId);
+        ctx.requireIfMatch([&](http::JsonWriter& w) { writePost(w, current); });
         repository::update(conn, id, changes);
         return *repository::findById(conn, id);
     });
@@ -125,8 +125,9 @@ void patchPost(app::Context& ctx) { update(ctx); }
 void deletePost(app::Context& ctx) {
     int64_t id = ctx.pathId();
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-        Post current = loadVisible(ctx, conn, id);
+        Post current = loadVisible(ctx, conn, id, db::Lock::ForUpdate);
         auth::requireSelfOrAdmin(ctx.user(), current.authorId);
+        ctx.requireIfMatch([&](http::JsonWriter& w) { writePost(w, current); });
         repository::remove(conn, id);
     });
     ctx.res.sendData(

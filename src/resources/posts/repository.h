@@ -9,6 +9,7 @@
 
 #include "db/connection.h"
 #include "db/list_query.h"
+#include "db/transaction.h"
 #include "resources/posts/model.h"
 #include "validation/validator.h"
 
@@ -20,7 +21,7 @@ struct Viewer {
     bool admin = false;
 };
 
-std::optional<Post> findById(db::Connection& conn, int64_t id);
+std::optional<Post> findById(db::Connection& conn, int64_t id, db::Lock lock = db::Lock::None);
 
 struct NewPost {
     int64_t authorId = 0;

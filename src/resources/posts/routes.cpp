@@ -6,6 +6,7 @@
 namespace restd::posts {
 
 using router::Auth;
+using router::Cache;
 using router::Method;
 using router::Route;
 
@@ -15,6 +16,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/posts",
          .auth = Auth::User,
          .list = &rules::kListPosts,
+         .cache = Cache::Private,
          .handle = listPosts,
          .doc = {.summary = "List posts", .tag = "posts", .ok = 200, .errors = {400, 401}}},
         {.method = Method::Post,
@@ -29,6 +31,7 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
+         .cache = Cache::Private,
          .handle = getPost,
          .doc = {.summary = "Get a post", .tag = "posts", .ok = 200, .errors = {400, 401, 404}}},
         {.method = Method::Put,
@@ -61,6 +64,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/users/{id}/posts",
          .auth = Auth::User,
          .list = &rules::kListUserPosts,
+         .cache = Cache::Private,
          .handle = listUserPosts,
          .doc = {.summary = "List the posts of a user",
                  .tag = "users",

@@ -20,13 +20,22 @@ bool showsEmail(const app::Context& ctx, int64_t userId) {
 void sendUser(app::Context& ctx, int status, const User& u) {
     bool show = showsEmail(ctx, u.id);
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writeUser(w, u, show); });
-    ctx.res.setHeader("Cache-Control", "private, no-cache");
 }
 
 std::string hashOrThrow(const app::Context& ctx, const std::string& password) {
     auto hash = auth::hashPassword(password, ctx.services.config.bcryptCost);
     if (!hash) throw std::runtime_error("password hashing failed");
     return *hash;
+}
+
+// The user about to be written, locked until commit; 404 when missing, 412
+// when If-Match names another version than the caller's GET would show.
+User loadForWrite(const app::Context& ctx, db::Connection& conn, int64_t id) {
+    auto current = repository::findById(conn, id, db::Lock::ForUpdate);
+    if (!current) throw ApiError::notFound("User not found");
+    bool show = showsEmail(ctx, id);
+    ctx.requireIfMatch([&](http::JsonWriter& w) { writeUser(w, *current, show); });
+    return *current;
 }
 
 // PUT and PATCH: self or admin; only admins touch `role`.
@@ -43,12 +52,12 @@ void update(app::Context& ctx) {
     if (auto v = in.text("password")) changes.passwordHash = hashOrThrow(ctx, *v);
     auto user = translateDuplicate([&] {
         return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-            if (!repository::update(conn, id, changes)) return std::optional<User>{};
-            return repository::findById(conn, id);
+            User current = loadForWrite(ctx, conn, id);
+            repository::update(conn, id, changes);
+            return *repository::findById(conn, id);
         });
     });
-    if (!user) throw ApiError::notFound("User not found");
-    sendUser(ctx, 200, *user);
+    sendUser(ctx, 200, user);
 }
 
 std::string cursorKey(const app::Context& ctx) {
@@ -88,7 +97,6 @@ void listUsers(app::Context& ctx) {
                 w.Null();
             w.EndObject();
         });
-    ctx.res.setHeader("Cache-Control", "private, no-cache");
 }
 
 void getUser(app::Context& ctx) {
@@ -119,9 +127,10 @@ void patchUser(app::Context& ctx) { update(ctx); }
 void deleteUser(app::Context& ctx) {
     int64_t id = ctx.pathId();
     // Posts and refresh tokens go with the user (ON DELETE CASCADE), atomically.
-    bool removed = db::withTransaction(
-        ctx.services.pool, [&](db::Connection& conn) { return repository::remove(conn, id); });
-    if (!removed) throw ApiError::notFound("User not found");
+    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        loadForWrite(ctx, conn, id);
+        repository::remove(conn, id);
+    });
     ctx.res.sendData(
         200,
         [&](http::JsonWriter& w) {

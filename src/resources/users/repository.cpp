@@ -55,8 +55,12 @@ User readUser(const db::Rows& r) {
 
 }  // namespace
 
-std::optional<User> findById(db::Connection& conn, int64_t id) {
-    db::Rows rows = conn.prepare(kFindById).bind(id).query();
+std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
+    static const std::string kFindByIdForUpdate = std::string(kFindById) + " FOR UPDATE";
+    db::Rows rows =
+        conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate) : kFindById)
+            .bind(id)
+            .query();
     if (!rows.next()) return std::nullopt;
     return readUser(rows);
 }

@@ -9,12 +9,13 @@
 
 #include "db/connection.h"
 #include "db/list_query.h"
+#include "db/transaction.h"
 #include "resources/users/model.h"
 #include "validation/validator.h"
 
 namespace restd::users::repository {
 
-std::optional<User> findById(db::Connection& conn, int64_t id);
+std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock = db::Lock::None);
 
 struct LoginRecord {
     User user;

@@ -6,6 +6,7 @@
 namespace restd::users {
 
 using router::Auth;
+using router::Cache;
 using router::Method;
 using router::Route;
 
@@ -15,6 +16,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/users",
          .auth = Auth::User,
          .list = &rules::kListUsers,
+         .cache = Cache::Private,
          .handle = listUsers,
          .doc = {.summary = "List users", .tag = "users", .ok = 200, .errors = {400, 401}}},
         {.method = Method::Post,
@@ -29,6 +31,7 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
+         .cache = Cache::Private,
          .handle = getUser,
          .doc = {.summary = "Get a user", .tag = "users", .ok = 200, .errors = {400, 401, 404}}},
         {.method = Method::Put,

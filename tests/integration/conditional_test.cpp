@@ -1,0 +1,245 @@
+// Conditional requests and cache headers through nginx (API.md "Caching"):
+// strong ETags on GETs, If-None-Match -> 304, If-Match on PUT/PATCH/DELETE
+// -> 412 when stale (checked atomically with the write: two clients racing
+// with the same tag cannot both win), and Cache-Control per route.
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../support/api.h"
+#include "../support/checks.h"
+#include "../support/http_client.h"
+#include "../support/stack.h"
+
+using namespace restd::test;
+using namespace restd::test::api;
+
+namespace {
+
+std::string postPath(int64_t id) { return "/api/v1/posts/" + std::to_string(id); }
+std::string userPath(int64_t id) { return "/api/v1/users/" + std::to_string(id); }
+
+// The ETag of a 200 GET; requires it to be a quoted strong tag.
+std::string etagOf(const std::string& path, const std::string& token) {
+    HttpResponse response = send("GET", path, token);
+    BOOST_REQUIRE_MESSAGE(response.status == 200, response.summary());
+    auto tag = response.header("ETag");
+    BOOST_REQUIRE_MESSAGE(tag, "no ETag on GET " << path);
+    BOOST_REQUIRE_MESSAGE(tag->size() > 2 && tag->front() == '"' && tag->back() == '"',
+                          "not a strong entity tag: " << *tag);
+    return *tag;
+}
+
+std::string titleOf(int64_t postId, const std::string& token) {
+    HttpResponse response = send("GET", postPath(postId), token);
+    BOOST_REQUIRE_MESSAGE(response.status == 200, response.summary());
+    rapidjson::Document body = json(response.body);
+    const rapidjson::Value* title = jsonAt(body, "data.title");
+    BOOST_REQUIRE(title && title->IsString());
+    return title->GetString();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(etags)
+
+BOOST_AUTO_TEST_CASE(get_has_a_strong_etag_that_is_stable_and_changes_with_the_data) {
+    Account author = registerAccount("etag");
+    int64_t id = createPost(author, "ETag stable");
+    std::string first = etagOf(postPath(id), author.token);
+    BOOST_CHECK_EQUAL(etagOf(postPath(id), author.token), first);
+
+    checkSuccess(send("PATCH", postPath(id), author.token, object({{"title", str("ETag new")}})),
+                 200);
+    BOOST_CHECK_NE(etagOf(postPath(id), author.token), first);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_with_the_current_tag_is_304_without_body) {
+    Account author = registerAccount("inm");
+    int64_t id = createPost(author, "Not modified");
+    std::string tag = etagOf(postPath(id), author.token);
+
+    for (const std::string& header : {tag, "\"other\", " + tag, "W/" + tag, std::string("*")}) {
+        BOOST_TEST_CONTEXT("If-None-Match: " << header) {
+            HttpResponse response =
+                send("GET", postPath(id), author.token, {}, {"If-None-Match: " + header});
+            BOOST_CHECK_EQUAL(response.status, 304);
+            BOOST_CHECK(response.body.empty());
+            BOOST_CHECK(response.header("ETag") == tag);
+            BOOST_CHECK(response.header("Cache-Control") == "private, no-cache");
+        }
+    }
+    HttpResponse head = send("HEAD", postPath(id), author.token, {}, {"If-None-Match: " + tag});
+    BOOST_CHECK_EQUAL(head.status, 304);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_with_a_stale_tag_gets_the_full_body) {
+    Account author = registerAccount("inm");
+    int64_t id = createPost(author, "Modified since");
+    std::string old = etagOf(postPath(id), author.token);
+    checkSuccess(send("PATCH", postPath(id), author.token, object({{"body", str("Changed")}})),
+                 200);
+
+    HttpResponse response = send("GET", postPath(id), author.token, {}, {"If-None-Match: " + old});
+    checkSuccess(response, 200);
+    BOOST_CHECK(response.header("ETag") && *response.header("ETag") != old);
+}
+
+BOOST_AUTO_TEST_CASE(lists_have_etags_and_answer_if_none_match) {
+    Account reader = registerAccount("inm");
+    std::string path = "/api/v1/users?limit=3&sort=id";
+    std::string tag = etagOf(path, reader.token);
+    HttpResponse response = send("GET", path, reader.token, {}, {"If-None-Match: " + tag});
+    BOOST_CHECK_EQUAL(response.status, 304);
+    BOOST_CHECK(response.body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_same_user_seen_by_self_and_by_another_has_different_tags) {
+    // Self sees the email, others do not: different bodies, different tags.
+    Account self = registerAccount("view");
+    Account other = registerAccount("view");
+    BOOST_CHECK_NE(etagOf(userPath(self.id), self.token), etagOf(userPath(self.id), other.token));
+}
+
+BOOST_AUTO_TEST_CASE(authenticated_reads_are_private_no_cache_and_writes_no_store) {
+    Account author = registerAccount("cc");
+    int64_t id = createPost(author, "Cache headers");
+    for (const std::string& path : {postPath(id), std::string("/api/v1/posts"), userPath(author.id),
+                                    std::string("/api/v1/auth/me")}) {
+        BOOST_TEST_CONTEXT("GET " << path) {
+            HttpResponse response = send("GET", path, author.token);
+            checkSuccess(response, 200);
+            BOOST_CHECK(response.header("Cache-Control") == "private, no-cache");
+        }
+    }
+    HttpResponse patched =
+        send("PATCH", postPath(id), author.token, object({{"title", str("Cache headers 2")}}));
+    checkSuccess(patched, 200);
+    BOOST_CHECK(patched.header("Cache-Control") == "no-store");
+    BOOST_CHECK(!patched.hasHeader("ETag"));
+    HttpResponse missing = send("GET", postPath(id + 1000000), author.token);
+    checkError(missing, 404, "NOT_FOUND");
+    BOOST_CHECK(missing.header("Cache-Control") == "no-store");
+    BOOST_CHECK(!missing.hasHeader("ETag"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(if_match)
+
+BOOST_AUTO_TEST_CASE(stale_if_match_is_412_on_put_patch_and_delete_and_changes_nothing) {
+    Account author = registerAccount("im");
+    int64_t id = createPost(author, "Original");
+    std::string stale = etagOf(postPath(id), author.token);
+    checkSuccess(send("PATCH", postPath(id), author.token, object({{"title", str("Second")}})),
+                 200);
+    std::string current = etagOf(postPath(id), author.token);
+
+    std::vector<std::pair<std::string, std::string>> writes = {
+        {"PUT", object({{"title", str("Put")}, {"body", str("B")}})},
+        {"PATCH", object({{"title", str("Patch")}})},
+        {"DELETE", ""},
+    };
+    for (const auto& [method, body] : writes) {
+        BOOST_TEST_CONTEXT(method) {
+            HttpResponse response =
+                send(method, postPath(id), author.token, body, {"If-Match: " + stale});
+            checkError(response, 412, "PRECONDITION_FAILED");
+        }
+    }
+    BOOST_CHECK_EQUAL(titleOf(id, author.token), "Second");
+    BOOST_CHECK_EQUAL(etagOf(postPath(id), author.token), current);
+}
+
+BOOST_AUTO_TEST_CASE(current_if_match_and_star_let_the_write_through) {
+    Account author = registerAccount("im");
+    int64_t id = createPost(author, "Match me");
+    std::string tag = etagOf(postPath(id), author.token);
+    checkSuccess(send("PATCH", postPath(id), author.token, object({{"title", str("Matched")}}),
+                      {"If-Match: \"nope\", " + tag}),
+                 200);
+    checkSuccess(send("PATCH", postPath(id), author.token, object({{"title", str("Starred")}}),
+                      {"If-Match: *"}),
+                 200);
+    BOOST_CHECK_EQUAL(titleOf(id, author.token), "Starred");
+
+    tag = etagOf(postPath(id), author.token);
+    checkSuccess(send("DELETE", postPath(id), author.token, {}, {"If-Match: " + tag}), 200);
+    checkError(send("GET", postPath(id), author.token), 404, "NOT_FOUND");
+}
+
+BOOST_AUTO_TEST_CASE(a_weak_tag_never_satisfies_if_match) {
+    Account author = registerAccount("im");
+    int64_t id = createPost(author, "Weak");
+    std::string tag = etagOf(postPath(id), author.token);
+    checkError(send("PATCH", postPath(id), author.token, object({{"title", str("No")}}),
+                    {"If-Match: W/" + tag}),
+               412, "PRECONDITION_FAILED");
+}
+
+BOOST_AUTO_TEST_CASE(missing_resource_and_forbidden_writes_win_over_if_match) {
+    // RFC 9110 13.2.1: preconditions only apply where the request would succeed.
+    Account author = registerAccount("im");
+    Account stranger = registerAccount("im");
+    int64_t id = createPost(author, "Owned");
+    checkError(send("PATCH", postPath(id), stranger.token, object({{"title", str("X")}}),
+                    {"If-Match: \"stale\""}),
+               403, "FORBIDDEN");
+    checkError(send("PATCH", postPath(id + 1000000), author.token, object({{"title", str("X")}}),
+                    {"If-Match: \"stale\""}),
+               404, "NOT_FOUND");
+}
+
+BOOST_AUTO_TEST_CASE(users_honour_if_match_with_the_tag_the_caller_sees) {
+    Account self = registerAccount("imu");
+    std::string tag = etagOf(userPath(self.id), self.token);
+    std::string newName = uniqueName("imu_");
+    checkSuccess(send("PATCH", userPath(self.id), self.token, object({{"username", str(newName)}}),
+                      {"If-Match: " + tag}),
+                 200);
+    checkError(send("PATCH", userPath(self.id), self.token,
+                    object({{"username", str(uniqueName("imv_"))}}), {"If-Match: " + tag}),
+               412, "PRECONDITION_FAILED");
+
+    std::string adminTag = etagOf(userPath(self.id), admin().token);
+    checkError(send("DELETE", userPath(self.id), admin().token, {}, {"If-Match: " + tag}), 412,
+               "PRECONDITION_FAILED");
+    checkSuccess(send("DELETE", userPath(self.id), admin().token, {}, {"If-Match: " + adminTag}),
+                 200);
+}
+
+BOOST_AUTO_TEST_CASE(two_clients_racing_with_the_same_tag_cannot_both_win) {
+    Account author = registerAccount("race");
+    for (int round = 0; round < 5; ++round) {
+        BOOST_TEST_CONTEXT("round " << round) {
+            int64_t id = createPost(author, "Race " + std::to_string(round));
+            std::string tag = etagOf(postPath(id), author.token);
+            HttpResponse results[2];
+            const std::string titles[2] = {"Winner A", "Winner B"};
+            std::vector<std::thread> clients;
+            for (int i = 0; i < 2; ++i) {
+                clients.emplace_back([&, i] {
+                    results[i] = send("PATCH", postPath(id), author.token,
+                                      object({{"title", str(titles[i])}}), {"If-Match: " + tag});
+                });
+            }
+            for (auto& t : clients) t.join();
+
+            int wins = 0;
+            std::string winner;
+            for (int i = 0; i < 2; ++i) {
+                if (results[i].status == 200) {
+                    ++wins;
+                    winner = titles[i];
+                } else {
+                    checkError(results[i], 412, "PRECONDITION_FAILED");
+                }
+            }
+            BOOST_REQUIRE_EQUAL(wins, 1);
+            BOOST_CHECK_EQUAL(titleOf(id, author.token), winner);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
