@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "auth/jwt.h"
+#include "db/count_cache.h"
 #include "http/api_error.h"
 
 namespace restd::db {
@@ -55,39 +56,35 @@ std::string containsPattern(std::string_view text) {
 }
 
 std::string pageSql(const PageQuery& q) {
-    std::string sql(q.select);
-    sql += ", ";
-    sql += q.sort.column;
-    sql += ", ";
-    sql += q.idColumn;
-    sql += " ";
-    sql += q.from;
-    std::string where = q.where.sql;
-    if (q.after) {
-        const char* cmp = q.descending ? "<" : ">";
-        std::string cond;
-        if (q.sort.column == q.idColumn) {
-            cond = std::string(q.idColumn) + " " + cmp + " ?";
-        } else {
-            cond = "(" + std::string(q.sort.column) + " " + cmp + " ? OR (" +
-                   std::string(q.sort.column) + " = ? AND " + std::string(q.idColumn) + " " + cmp +
-                   " ?))";
-        }
-        where += where.empty() ? " WHERE " : " AND ";
-        where += cond;
-    }
-    sql += where;
     const char* dir = q.descending ? " DESC" : " ASC";
-    sql += " ORDER BY ";
-    sql += q.sort.column;
-    sql += dir;
-    if (q.sort.column != q.idColumn) {
-        sql += ", ";
-        sql += q.idColumn;
-        sql += dir;
+    std::string orderBy = " ORDER BY " + std::string(q.sort.column) + dir;
+    if (q.sort.column != q.idColumn) orderBy += ", " + std::string(q.idColumn) + dir;
+
+    std::string sql(q.select);
+    sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
+    if (!q.after) {
+        // Deferred join: ids of the page from the index, then their rows.
+        sql += " FROM (SELECT " + std::string(q.idColumn) + " AS id FROM " + std::string(q.table) +
+               q.where.sql + orderBy + " LIMIT ? OFFSET ?) k";
+        sql +=
+            " STRAIGHT_JOIN " + std::string(q.table) + " ON " + std::string(q.idColumn) + " = k.id";
+        if (!q.joins.empty()) sql += " " + std::string(q.joins);
+        return sql + orderBy;
     }
-    sql += q.after ? " LIMIT ?" : " LIMIT ? OFFSET ?";
-    return sql;
+
+    sql += " FROM " + std::string(q.table);
+    if (!q.joins.empty()) sql += " " + std::string(q.joins);
+    const char* cmp = q.descending ? "<" : ">";
+    std::string cond;
+    if (q.sort.column == q.idColumn) {
+        cond = std::string(q.idColumn) + " " + cmp + " ?";
+    } else {
+        cond = "(" + std::string(q.sort.column) + " " + cmp + " ? OR (" +
+               std::string(q.sort.column) + " = ? AND " + std::string(q.idColumn) + " " + cmp +
+               " ?))";
+    }
+    sql += q.where.sql + (q.where.sql.empty() ? " WHERE " : " AND ") + cond;
+    return sql + orderBy + " LIMIT ?";
 }
 
 std::vector<Param> pageParams(const PageQuery& q) {
@@ -110,7 +107,36 @@ std::vector<Param> pageParams(const PageQuery& q) {
 }
 
 std::string countSql(const PageQuery& q) {
-    return "SELECT COUNT(*) " + std::string(q.from) + q.where.sql;
+    return "SELECT COUNT(*) FROM " + std::string(q.table) + q.where.sql;
+}
+
+int64_t countRows(Connection& conn, const PageQuery& q) {
+    std::string sql = countSql(q);
+    // The cache key: the statement and its values, each tagged by type.
+    std::string key = sql;
+    for (const Param& p : q.where.params) {
+        key += '\0';
+        std::visit(
+            [&key](const auto& v) {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::string>)
+                    key += "s" + v;
+                else if constexpr (std::is_same_v<T, bool>)
+                    key += v ? "b1" : "b0";
+                else
+                    key += "i" + std::to_string(v);
+            },
+            p);
+    }
+    auto now = CountCache::Clock::now();
+    if (auto cached = CountCache::instance().get(key, now)) return *cached;
+    Statement count = conn.prepare(sql);
+    bindAll(count, q.where.params);
+    Rows c = count.query();
+    c.next();
+    int64_t total = c.getInt64(1);
+    CountCache::instance().put(key, total, now);
+    return total;
 }
 
 void bindAll(Statement& st, const std::vector<Param>& params) {

@@ -50,10 +50,17 @@ std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key);
 // (use with ESCAPE '!').
 std::string containsPattern(std::string_view text);
 
+// One page of a collection. Offset pages use a deferred join: the inner
+// query walks the (covering) sort index for ids only, so skipping 200,000
+// rows reads index entries, not rows; then the page's rows are fetched by id.
+// Cursor pages seek straight to the last key seen. The COUNT runs on `table`
+// alone, so `where` may only use the table's own columns, and `joins` must be
+// to-one (they add columns, never rows).
 struct PageQuery {
-    std::string_view select;  // "SELECT <columns>" (no FROM)
-    std::string_view from;    // "FROM <table> t [JOIN ...]"
-    std::string_view idColumn;
+    std::string_view select;    // "SELECT <columns>" (no FROM)
+    std::string_view table;     // "<table> <alias>", e.g. "posts p"
+    std::string_view joins;     // "STRAIGHT_JOIN users u ON u.id = p.author_id", or empty
+    std::string_view idColumn;  // "p.id"
     Where where;
     SortColumn sort;
     bool descending = true;
@@ -72,6 +79,10 @@ std::vector<Param> pageParams(const PageQuery& q);
 // Switches `q` to keyset mode after `cursor`. Throws ApiError 400 when the
 // cursor is forged or belongs to another sort.
 void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
+
+// The COUNT(*) of the query's matches: exact up to CountCache::kExactBelow,
+// else possibly up to CountCache::kTtl old.
+int64_t countRows(Connection& conn, const PageQuery& q);
 
 template <class T>
 struct ListPage {
@@ -101,13 +112,7 @@ ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::st
         lastKey = rows.getString(columns + 1);
         lastId = rows.getInt64(columns + 2);
     }
-    if (!q.after) {
-        Statement count = conn.prepare(countSql(q));
-        bindAll(count, q.where.params);
-        Rows c = count.query();
-        c.next();
-        page.total = c.getInt64(1);
-    }
+    if (!q.after) page.total = countRows(conn, q);
     return page;
 }
 

@@ -12,7 +12,10 @@ constexpr std::string_view kSelect =
     "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, p.version, "
     "DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
     "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f')";
-constexpr std::string_view kFrom = "FROM posts p JOIN users u ON u.id = p.author_id";
+// Lists: posts drive the join (STRAIGHT_JOIN), so the sort index of posts
+// is walked and each page row picks up its author's name by primary key.
+constexpr std::string_view kTable = "posts p";
+constexpr std::string_view kAuthorJoin = "STRAIGHT_JOIN users u ON u.id = p.author_id";
 constexpr std::string_view kFindById =
     "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, p.version, "
     "DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
@@ -95,7 +98,8 @@ bool remove(db::Connection& conn, int64_t id) {
 Page findPage(db::Connection& conn, const validation::ListQuery& q, const Viewer& viewer,
               std::optional<int64_t> authorId, std::string_view cursorKey) {
     db::PageQuery pq{.select = kSelect,
-                     .from = kFrom,
+                     .table = kTable,
+                     .joins = kAuthorJoin,
                      .idColumn = "p.id",
                      .where = {},
                      .sort = kSorts[0],

@@ -114,7 +114,8 @@ void bumpTokenVersion(db::Connection& conn, int64_t id) {
 Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
               std::string_view cursorKey) {
     db::PageQuery pq{.select = kSelect,
-                     .from = "FROM users u",
+                     .table = "users u",
+                     .joins = {},
                      .idColumn = "u.id",
                      .where = {},
                      .sort = kSorts[0],

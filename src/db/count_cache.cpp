@@ -1,0 +1,33 @@
+#include "db/count_cache.h"
+
+#include <iterator>
+
+namespace restd::db {
+
+std::optional<int64_t> CountCache::get(const std::string& key, Clock::time_point now) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    if (it->second.expires <= now) {
+        entries_.erase(it);
+        return std::nullopt;
+    }
+    return it->second.total;
+}
+
+void CountCache::put(const std::string& key, int64_t total, Clock::time_point now) {
+    if (total <= kExactBelow) return;
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= kMaxEntries) {
+        std::erase_if(entries_, [now](const auto& e) { return e.second.expires <= now; });
+        if (entries_.size() >= kMaxEntries) entries_.clear();
+    }
+    entries_[key] = {total, now + kTtl};
+}
+
+CountCache& CountCache::instance() {
+    static CountCache cache;
+    return cache;
+}
+
+}  // namespace restd::db
