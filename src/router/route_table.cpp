@@ -5,6 +5,7 @@
 #include "resources/auth/routes.h"
 #include "resources/health/routes.h"
 #include "resources/posts/routes.h"
+#include "resources/products/routes.h"
 #include "resources/users/routes.h"
 #include "router/route.h"
 
@@ -18,6 +19,7 @@ std::span<const Route> routeTable() {
                  auth_tokens::routes(),
                  users::routes(),
                  posts::routes(),
+                 products::routes(),
              }) {
             all.insert(all.end(), group.begin(), group.end());
         }

@@ -384,6 +384,12 @@ BOOST_AUTO_TEST_CASE(cursor_walk_visits_every_post_once) {
                              "&cursor=" + queryEscape(jsonString(first, "meta.nextCursor")),
                          author.token),
                     {{"cursor", "query"}});
+    // ...and to its resource: a users cursor of the same sort is refused.
+    rapidjson::Document users =
+        checkSuccess(send("GET", "/api/v1/users?limit=1", author.token), 200);
+    checkValidation(
+        list("?limit=3&cursor=" + queryEscape(jsonString(users, "meta.nextCursor")), author.token),
+        {{"cursor", "query"}});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,6 @@
 #include "resources/posts/handlers.h"
 
-#include "auth/jwt.h"
+#include "app/list_response.h"
 #include "auth/policy.h"
 #include "db/transaction.h"
 #include "resources/posts/repository.h"
@@ -22,38 +22,6 @@ bool visible(const Post& p, const repository::Viewer& v) {
 
 void sendPost(app::Context& ctx, int status, const Post& p) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writePost(w, p); });
-}
-
-void sendPage(app::Context& ctx, const repository::Page& page) {
-    ctx.res.sendList(
-        [&](http::JsonWriter& w) {
-            w.StartArray();
-            for (const Post& p : page.items) writePost(w, p);
-            w.EndArray();
-        },
-        [&](http::JsonWriter& w) {
-            w.StartObject();
-            w.Key("page");
-            w.Int64(ctx.list.cursor ? 1 : ctx.list.page);
-            w.Key("limit");
-            w.Int64(ctx.list.limit);
-            if (page.total) {
-                w.Key("total");
-                w.Int64(*page.total);
-                w.Key("totalPages");
-                w.Int64((*page.total + ctx.list.limit - 1) / ctx.list.limit);
-            }
-            w.Key("nextCursor");
-            if (page.nextCursor)
-                http::writeString(w, *page.nextCursor);
-            else
-                w.Null();
-            w.EndObject();
-        });
-}
-
-std::string cursorKey(const app::Context& ctx) {
-    return auth::hmacSha256(ctx.services.config.jwtSecret, "restd list cursor");
 }
 
 // A post the caller may see, else 404 (unpublished posts of others do not exist for them).
@@ -85,21 +53,21 @@ void update(app::Context& ctx) {
 }  // namespace
 
 void listPosts(app::Context& ctx) {
-    std::string key = cursorKey(ctx);
+    std::string key = app::cursorKey(ctx, "posts");
     auto page = ctx.services.pool.read([&](db::Connection& conn) {
         return repository::findPage(conn, ctx.list, viewerOf(ctx), std::nullopt, key);
     });
-    sendPage(ctx, page);
+    app::sendPage(ctx, page, writePost);
 }
 
 void listUserPosts(app::Context& ctx) {
     int64_t userId = ctx.pathId();
-    std::string key = cursorKey(ctx);
+    std::string key = app::cursorKey(ctx, "posts");
     auto page = ctx.services.pool.read([&](db::Connection& conn) {
         if (!users::repository::findById(conn, userId)) throw ApiError::notFound("User not found");
         return repository::findPage(conn, ctx.list, viewerOf(ctx), userId, key);
     });
-    sendPage(ctx, page);
+    app::sendPage(ctx, page, writePost);
 }
 
 void getPost(app::Context& ctx) {

@@ -1,6 +1,6 @@
 #include "resources/users/handlers.h"
 
-#include "auth/jwt.h"
+#include "app/list_response.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "db/transaction.h"
@@ -60,43 +60,17 @@ void update(app::Context& ctx) {
     sendUser(ctx, 200, user);
 }
 
-std::string cursorKey(const app::Context& ctx) {
-    return auth::hmacSha256(ctx.services.config.jwtSecret, "restd list cursor");
-}
-
 }  // namespace
 
 void listUsers(app::Context& ctx) {
     bool admin = ctx.user().isAdmin();
-    std::string key = cursorKey(ctx);
+    std::string key = app::cursorKey(ctx, "users");
     auto page = ctx.services.pool.read(
         [&](db::Connection& conn) { return repository::findPage(conn, ctx.list, admin, key); });
     int64_t self = ctx.user().id();
-    ctx.res.sendList(
-        [&](http::JsonWriter& w) {
-            w.StartArray();
-            for (const User& u : page.items) writeUser(w, u, admin || u.id == self);
-            w.EndArray();
-        },
-        [&](http::JsonWriter& w) {
-            w.StartObject();
-            w.Key("page");
-            w.Int64(ctx.list.cursor ? 1 : ctx.list.page);
-            w.Key("limit");
-            w.Int64(ctx.list.limit);
-            if (page.total) {
-                w.Key("total");
-                w.Int64(*page.total);
-                w.Key("totalPages");
-                w.Int64((*page.total + ctx.list.limit - 1) / ctx.list.limit);
-            }
-            w.Key("nextCursor");
-            if (page.nextCursor)
-                http::writeString(w, *page.nextCursor);
-            else
-                w.Null();
-            w.EndObject();
-        });
+    app::sendPage(ctx, page, [&](http::JsonWriter& w, const User& u) {
+        writeUser(w, u, admin || u.id == self);
+    });
 }
 
 void getUser(app::Context& ctx) {

@@ -1,0 +1,27 @@
+// Product: the representation of a catalogue item. Prices are integer cents,
+// never floating point. Plain values; not shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "http/response.h"
+
+namespace restd::products {
+
+struct Product {
+    int64_t id = 0;
+    std::string sku;  // 3-32 of [A-Z0-9-], unique
+    std::string name;
+    std::string description;
+    int64_t priceCents = 0;
+    int64_t stock = 0;
+    int64_t version = 0;    // bumped on every write (ETags, If-Match)
+    std::string createdAt;  // ISO 8601 UTC with ms
+    std::string updatedAt;
+};
+
+// {id, sku, name, description, priceCents, stock, createdAt, updatedAt}
+void writeProduct(http::JsonWriter& w, const Product& p);
+
+}  // namespace restd::products

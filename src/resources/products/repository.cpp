@@ -1,0 +1,130 @@
+#include "resources/products/repository.h"
+
+#include "common/time.h"
+#include "db/list_query.h"
+
+namespace restd::products::repository {
+
+namespace {
+
+constexpr int kProductColumns = 9;  // read by readProduct
+constexpr std::string_view kSelect =
+    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, p.version, "
+    "DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+constexpr std::string_view kTable = "products p";
+constexpr std::string_view kFindById =
+    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, p.version, "
+    "DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f') "
+    "FROM products p WHERE p.id = ?";
+
+constexpr std::string_view kInsert =
+    "INSERT INTO products (sku, name, description, price_cents, stock, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, NOW(3), NOW(3))";
+constexpr std::string_view kDelete = "DELETE FROM products WHERE id = ?";
+
+// The SKU column is ascii_bin; searching it as utf8mb4 text under the table's
+// collation makes the match case-insensitive and accepts any search text.
+constexpr std::string_view kSearch =
+    "(p.name LIKE ? ESCAPE '!' OR "
+    "CONVERT(p.sku USING utf8mb4) COLLATE utf8mb4_unicode_520_ci LIKE ? ESCAPE '!')";
+
+constexpr db::SortColumn kSorts[] = {
+    {"createdAt", "p.created_at", false},
+    {"name", "p.name", false},
+    {"priceCents", "p.price_cents", true},
+    {"id", "p.id", true},
+};
+
+Product readProduct(const db::Rows& r) {
+    Product p;
+    p.id = r.getInt64(1);
+    p.sku = r.getString(2);
+    p.name = r.getString(3);
+    p.description = r.getString(4);
+    p.priceCents = r.getInt64(5);
+    p.stock = r.getInt64(6);
+    p.version = r.getInt64(7);
+    p.createdAt = common::isoFromSql(r.getString(8));
+    p.updatedAt = common::isoFromSql(r.getString(9));
+    return p;
+}
+
+}  // namespace
+
+std::optional<Product> findById(db::Connection& conn, int64_t id, db::Lock lock) {
+    static const std::string kFindByIdForUpdate = std::string(kFindById) + " FOR UPDATE";
+    db::Rows rows =
+        conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate) : kFindById)
+            .bind(id)
+            .query();
+    if (!rows.next()) return std::nullopt;
+    return readProduct(rows);
+}
+
+int64_t insert(db::Connection& conn, const NewProduct& p) {
+    conn.prepare(kInsert)
+        .bind(std::string_view(p.sku))
+        .bind(std::string_view(p.name))
+        .bind(std::string_view(p.description))
+        .bind(p.priceCents)
+        .bind(p.stock)
+        .execute();
+    return static_cast<int64_t>(conn.lastInsertId());
+}
+
+bool update(db::Connection& conn, int64_t id, const Changes& c) {
+    std::string sql = "UPDATE products SET ";
+    std::vector<db::Param> params;
+    auto set = [&](const char* column, const auto& v) {
+        if (!v) return;
+        sql += column;
+        sql += " = ?, ";
+        params.emplace_back(*v);
+    };
+    set("sku", c.sku);
+    set("name", c.name);
+    set("description", c.description);
+    set("price_cents", c.priceCents);
+    set("stock", c.stock);
+    sql += "version = version + 1, updated_at = NOW(3) WHERE id = ?";
+    params.emplace_back(id);
+    db::Statement st = conn.prepare(sql);
+    db::bindAll(st, params);
+    // Affected rows counts matched rows only when something changed; version always does.
+    return st.execute() > 0;
+}
+
+bool remove(db::Connection& conn, int64_t id) {
+    return conn.prepare(kDelete).bind(id).execute() > 0;
+}
+
+Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_view cursorKey) {
+    db::PageQuery pq{.select = kSelect,
+                     .table = kTable,
+                     .joins = {},
+                     .idColumn = "p.id",
+                     .where = {},
+                     .sort = kSorts[0],
+                     .descending = q.sort.descending,
+                     .after = std::nullopt,
+                     .limit = q.limit,
+                     .offset = (q.page - 1) * q.limit};
+    for (const auto& s : kSorts)
+        if (s.field == q.sort.field) pq.sort = s;
+    if (auto minPrice = q.filters.integer("minPrice"))
+        pq.where.add("p.price_cents >= ?", *minPrice);
+    if (auto maxPrice = q.filters.integer("maxPrice"))
+        pq.where.add("p.price_cents <= ?", *maxPrice);
+    if (auto inStock = q.filters.boolean("inStock"))
+        pq.where.add(*inStock ? "p.stock > 0" : "p.stock = 0");
+    if (q.search) {
+        std::string pattern = db::containsPattern(*q.search);
+        pq.where.add(kSearch, pattern, pattern);
+    }
+    if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
+    return db::fetchPage<Product>(conn, pq, kProductColumns, cursorKey, readProduct);
+}
+
+}  // namespace restd::products::repository

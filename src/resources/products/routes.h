@@ -1,0 +1,9 @@
+#pragma once
+
+#include <span>
+
+#include "router/route.h"
+
+namespace restd::products {
+std::span<const router::Route> routes();
+}  // namespace restd::products

@@ -1,0 +1,72 @@
+#include "resources/products/rules.h"
+
+namespace restd::products::rules {
+
+using validation::BodyMode;
+using validation::FieldRule;
+using validation::Kind;
+
+namespace {
+
+constexpr int64_t kMaxPriceCents = 100000000;
+constexpr int64_t kMaxStock = 1000000000;
+
+const FieldRule kFields[] = {
+    {.name = "sku",
+     .kind = Kind::Sku,
+     .required = true,
+     .description = "3-32 characters of [A-Z0-9-], unique"},
+    {.name = "name",
+     .kind = Kind::Text,
+     .required = true,
+     .trim = true,
+     .min = 1,
+     .max = 200,
+     .description = "1-200 characters after trimming"},
+    {.name = "description",
+     .kind = Kind::Text,
+     .required = false,
+     .min = 0,
+     .max = 10000,
+     .description = "At most 10,000 characters; default empty"},
+    {.name = "priceCents",
+     .kind = Kind::Integer,
+     .required = true,
+     .min = 0,
+     .max = kMaxPriceCents,
+     .description = "Price in cents, an integer from 0 to 100,000,000"},
+    {.name = "stock",
+     .kind = Kind::Integer,
+     .required = false,
+     .min = 0,
+     .max = kMaxStock,
+     .description = "Units in stock, an integer from 0 to 1,000,000,000; default 0"},
+};
+
+const FieldRule kFilters[] = {
+    {.name = "minPrice",
+     .kind = Kind::Integer,
+     .min = 0,
+     .max = kMaxPriceCents,
+     .description = "Only products priced at least this many cents (inclusive)"},
+    {.name = "maxPrice",
+     .kind = Kind::Integer,
+     .min = 0,
+     .max = kMaxPriceCents,
+     .description = "Only products priced at most this many cents (inclusive); >= minPrice"},
+    {.name = "inStock", .kind = Kind::Boolean, .description = "true: stock > 0; false: stock = 0"},
+};
+
+constexpr std::string_view kSorts[] = {"createdAt", "name", "priceCents", "id"};
+
+}  // namespace
+
+const validation::BodyRules kCreateProduct{kFields, BodyMode::Create};
+const validation::BodyRules kReplaceProduct{kFields, BodyMode::Replace};
+const validation::BodyRules kPatchProduct{kFields, BodyMode::Patch};
+const validation::ListRules kListProducts{
+    .sortFields = kSorts,
+    .filters = kFilters,
+    .searchDescription = "Case-insensitive substring of the name or the SKU"};
+
+}  // namespace restd::products::rules
