@@ -243,3 +243,85 @@ BOOST_AUTO_TEST_CASE(two_clients_racing_with_the_same_tag_cannot_both_win) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// nginx's micro-cache of anonymous product reads (nginx/restd.conf).
+BOOST_AUTO_TEST_SUITE(micro_cache)
+
+namespace {
+
+// A product and a list URI only this test case reads.
+std::string freshProductsUri() {
+    std::string name = uniqueName("Cached ");
+    std::string sku = "MC-" + uniqueName("");
+    for (char& c : sku) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    checkSuccess(send("POST", "/api/v1/products", admin().token,
+                      object({{"sku", str(sku)}, {"name", str(name)}, {"priceCents", "100"}})),
+                 201);
+    return "/api/v1/products?search=" + queryEscape(name);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(anonymous_product_reads_are_public_and_the_second_is_a_hit) {
+    std::string uri = freshProductsUri();
+    HttpResponse first = send("GET", uri);
+    HttpResponse second = send("GET", uri);
+    checkSuccess(first, 200);
+    checkSuccess(second, 200);
+    BOOST_CHECK(first.header("X-Cache-Status") == "MISS");
+    BOOST_CHECK(second.header("X-Cache-Status") == "HIT");
+    BOOST_CHECK_EQUAL(second.body, first.body);
+    BOOST_CHECK(second.header("ETag") == first.header("ETag"));
+    BOOST_CHECK(second.header("Cache-Control") == "public, max-age=30");
+    // A hit still gets its own request id and the security headers.
+    BOOST_CHECK(second.header("X-Request-ID") != first.header("X-Request-ID"));
+    BOOST_CHECK(second.header("X-Content-Type-Options") == "nosniff");
+    BOOST_CHECK(second.header("Content-Security-Policy").has_value());
+
+    HttpResponse notModified =
+        send("GET", uri, {}, {}, {"If-None-Match: " + *first.header("ETag")});
+    BOOST_CHECK_EQUAL(notModified.status, 304);
+    BOOST_CHECK(notModified.body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(requests_with_authorization_bypass_the_cache_and_are_not_stored) {
+    std::string uri = freshProductsUri();
+    HttpResponse authed = send("GET", uri, admin().token);
+    checkSuccess(authed, 200);
+    BOOST_CHECK(authed.header("X-Cache-Status") == "BYPASS");
+    BOOST_CHECK(authed.header("Cache-Control") == "public, max-age=30");
+    BOOST_CHECK(send("GET", uri).header("X-Cache-Status") == "MISS");
+    BOOST_CHECK(send("GET", uri, admin().token).header("X-Cache-Status") == "BYPASS");
+}
+
+BOOST_AUTO_TEST_CASE(a_cached_head_never_answers_a_get) {
+    std::string uri = freshProductsUri();
+    BOOST_CHECK_EQUAL(send("HEAD", uri).status, 200);
+    HttpResponse get = send("GET", uri);
+    checkSuccess(get, 200);
+    BOOST_CHECK(!get.body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(each_origin_gets_its_own_cors_headers_from_the_cache) {
+    std::string uri = freshProductsUri();
+    const std::string a = "http://localhost:3000";
+    const std::string b = "http://127.0.0.1:5173";
+    send("GET", uri, {}, {}, {"Origin: " + a});
+    HttpResponse fromA = send("GET", uri, {}, {}, {"Origin: " + a});
+    HttpResponse fromB = send("GET", uri, {}, {}, {"Origin: " + b});
+    BOOST_CHECK(fromA.header("X-Cache-Status") == "HIT");
+    BOOST_CHECK(fromA.header("Access-Control-Allow-Origin") == a);
+    BOOST_CHECK(fromB.header("Access-Control-Allow-Origin") == b);
+    HttpResponse none = send("GET", uri);
+    BOOST_CHECK(!none.hasHeader("Access-Control-Allow-Origin"));
+}
+
+BOOST_AUTO_TEST_CASE(errors_are_not_cached) {
+    std::string uri = "/api/v1/products/" + std::to_string(900000000 + (nowSeconds() % 1000000));
+    checkError(send("GET", uri), 404, "NOT_FOUND");
+    HttpResponse again = send("GET", uri);
+    checkError(again, 404, "NOT_FOUND");
+    BOOST_CHECK(again.header("X-Cache-Status") != "HIT");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
