@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "auth/jwt.h"
 #include "auth/password.h"
@@ -76,23 +77,29 @@ void login(app::Context& ctx) {
 
 void refresh(app::Context& ctx) {
     std::string tokenHash = auth::sha256(*ctx.input.text("refreshToken"));
-    db::Pool::Lease conn = ctx.services.pool.acquire();
-    db::Transaction tx(*conn);
-    auto row = repository::findForUpdate(*conn, tokenHash);
-    if (!row || row->revoked || row->expired) throw invalidRefreshToken("Invalid refresh token");
-    if (row->spent) {
-        // A spent token came back: someone holds a copy. End the whole session.
-        repository::revokeFamily(*conn, row->familyId);
-        tx.commit();
-        throw invalidRefreshToken("Refresh token reuse detected; the session is revoked");
-    }
-    auto user = users::repository::findById(*conn, row->userId);
-    if (!user) throw invalidRefreshToken("Invalid refresh token");
-    repository::markSpent(*conn, row->id);
-    repository::deleteExpiredOfUser(*conn, row->userId);
-    TokenPair pair = issue(*conn, ctx.services.config, *user, row->familyId);
-    tx.commit();
-    sendTokens(ctx, 200, *user, pair);
+    // The unit of work returns its refusal instead of throwing it, so that
+    // revoking a reused token's family commits before the 401 goes out.
+    struct Outcome {
+        std::optional<users::User> user = {};
+        TokenPair pair = {};
+        std::string refusal = {};
+    };
+    Outcome out = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) -> Outcome {
+        auto row = repository::findForUpdate(conn, tokenHash);
+        if (!row || row->revoked || row->expired) return {.refusal = "Invalid refresh token"};
+        if (row->spent) {
+            // A spent token came back: someone holds a copy. End the whole session.
+            repository::revokeFamily(conn, row->familyId);
+            return {.refusal = "Refresh token reuse detected; the session is revoked"};
+        }
+        auto user = users::repository::findById(conn, row->userId);
+        if (!user) return {.refusal = "Invalid refresh token"};
+        repository::markSpent(conn, row->id);
+        repository::deleteExpiredOfUser(conn, row->userId);
+        return {.user = user, .pair = issue(conn, ctx.services.config, *user, row->familyId)};
+    });
+    if (!out.user) throw invalidRefreshToken(out.refusal);
+    sendTokens(ctx, 200, *out.user, out.pair);
 }
 
 void logout(app::Context& ctx) {
