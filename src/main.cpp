@@ -8,6 +8,7 @@
 #include "app/master.h"
 #include "app/version.h"
 #include "auth/password.h"
+#include "openapi/document.h"
 
 namespace {
 
@@ -16,6 +17,7 @@ constexpr const char* kUsage =
     "       restd --hash-password  read a password on stdin, print its bcrypt hash\n"
     "                              (cost from BCRYPT_COST, default 12)\n"
     "       restd --check-config   validate the configuration and exit\n"
+    "       restd --openapi        print the OpenAPI document (no database needed)\n"
     "       restd --version\n";
 
 int hashPassword() {
@@ -41,6 +43,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (arg == "--hash-password") return hashPassword();
+    if (arg == "--openapi") {
+        std::cout << restd::openapi::document() << "\n";
+        return 0;
+    }
     if (!arg.empty() && arg != "--check-config") {
         std::cerr << kUsage;
         return arg == "--help" ? 0 : 2;

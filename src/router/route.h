@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "http/request.h"
+#include "openapi/schema.h"
 #include "validation/rules.h"
 
 namespace restd::app {
@@ -36,11 +37,16 @@ enum class Idempotency { Honoured, Ignored };
 
 using Handler = void (*)(app::Context&);
 
+// What the OpenAPI document says about a route (openapi/document.cpp). Every
+// route has a summary, a tag and a `data` schema (a unit test checks).
 struct RouteDoc {
     std::string_view summary;
     std::string_view tag;
-    int ok = 200;
-    std::vector<int> errors;
+    int ok = 200;                           // status of success
+    std::vector<int> errors;                // statuses of the error envelopes it can answer
+    const openapi::Schema* data = nullptr;  // `data` of the success envelope (one item, for lists)
+    std::string_view raw = {};              // media type of a document sent without the envelope
+    std::string_view description = {};
 };
 
 struct Route {

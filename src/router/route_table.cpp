@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "resources/auth/routes.h"
+#include "resources/docs/routes.h"
 #include "resources/health/routes.h"
 #include "resources/posts/routes.h"
 #include "resources/products/routes.h"
@@ -16,6 +17,7 @@ std::span<const Route> routeTable() {
         std::vector<Route> all;
         for (std::span<const Route> group : {
                  health::routes(),
+                 docs::routes(),
                  auth_tokens::routes(),
                  users::routes(),
                  posts::routes(),

@@ -67,6 +67,9 @@ class Stack {
     std::string setting(std::string_view name) const;
     int workers() const { return std::stoi(setting("WORKERS")); }
 
+    // The restd binary the stack runs (bin/restd, or $RESTD_BIN).
+    const std::filesystem::path& restdBin() const { return restdBin_; }
+
     pid_t masterPid() const { return static_cast<pid_t>(std::stol(env("RESTD_PID"))); }
     // Live (non-zombie) children of the master, sorted.
     std::vector<pid_t> workerPids() const;

@@ -2,6 +2,7 @@
 
 #include "resources/auth/handlers.h"
 #include "resources/auth/rules.h"
+#include "resources/auth/tokens.h"
 
 namespace restd::auth_tokens {
 
@@ -22,7 +23,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Create an account and start a session",
                  .tag = "auth",
                  .ok = 201,
-                 .errors = {400, 409, 415, 429}}},
+                 .errors = {400, 409, 415, 429},
+                 .data = &kAuthResultSchema}},
         {.method = Method::Post,
          .path = "/api/v1/auth/login",
          .auth = Auth::None,
@@ -32,7 +34,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Start a session with email and password",
                  .tag = "auth",
                  .ok = 200,
-                 .errors = {400, 401, 415, 429}}},
+                 .errors = {400, 401, 415, 429},
+                 .data = &kAuthResultSchema}},
         {.method = Method::Post,
          .path = "/api/v1/auth/refresh",
          .auth = Auth::None,
@@ -42,7 +45,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Rotate a refresh token into a new token pair",
                  .tag = "auth",
                  .ok = 200,
-                 .errors = {400, 401, 415}}},
+                 .errors = {400, 401, 415},
+                 .data = &kAuthResultSchema}},
         {.method = Method::Post,
          .path = "/api/v1/auth/logout",
          .auth = Auth::None,
@@ -51,7 +55,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "End the session of a refresh token",
                  .tag = "auth",
                  .ok = 200,
-                 .errors = {400, 415}}},
+                 .errors = {400, 415},
+                 .data = &openapi::kNull}},
         {.method = Method::Post,
          .path = "/api/v1/auth/logout-all",
          .auth = Auth::User,
@@ -59,13 +64,18 @@ std::span<const Route> routes() {
          .doc = {.summary = "Revoke every token of the caller",
                  .tag = "auth",
                  .ok = 200,
-                 .errors = {401}}},
+                 .errors = {401},
+                 .data = &openapi::kNull}},
         {.method = Method::Get,
          .path = "/api/v1/auth/me",
          .auth = Auth::User,
          .cache = Cache::Private,
          .handle = me,
-         .doc = {.summary = "The authenticated user", .tag = "auth", .ok = 200, .errors = {401}}},
+         .doc = {.summary = "The authenticated user",
+                 .tag = "auth",
+                 .ok = 200,
+                 .errors = {401},
+                 .data = &users::kUserSchema}},
     };
     return kRoutes;
 }

@@ -21,6 +21,24 @@ TokenPair issue(db::Connection& conn, const app::Config& config, const users::Us
     return pair;
 }
 
+namespace {
+const openapi::Schema kExpiresIn{.type = openapi::Type::Integer,
+                                 .description = "Access token lifetime in seconds (exp - iat)",
+                                 .minimum = 1};
+const openapi::Schema kAccessToken{.type = openapi::Type::String,
+                                   .description = "JWT HS256; send as Authorization: Bearer"};
+const openapi::Schema kRefreshToken{.type = openapi::Type::String,
+                                    .description = "Opaque; single use (rotated on refresh)"};
+const openapi::Property kAuthResultProps[] = {
+    {"user", &users::kUserSchema},
+    {"token", &kAccessToken},
+    {"refreshToken", &kRefreshToken},
+    {"expiresIn", &kExpiresIn},
+};
+}  // namespace
+
+const openapi::Schema kAuthResultSchema{.name = "AuthResult", .properties = kAuthResultProps};
+
 void writeAuthResult(http::JsonWriter& w, const users::User& user, const TokenPair& tokens) {
     w.StartObject();
     w.Key("user");

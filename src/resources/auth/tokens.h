@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/context.h"
+#include "openapi/schema.h"
 #include "resources/users/model.h"
 
 namespace restd::auth_tokens {
@@ -23,5 +24,8 @@ TokenPair issue(db::Connection& conn, const app::Config& config, const users::Us
 
 // {user, token, refreshToken, expiresIn}
 void writeAuthResult(http::JsonWriter& w, const users::User& user, const TokenPair& tokens);
+
+// The OpenAPI schema of what writeAuthResult writes.
+extern const openapi::Schema kAuthResultSchema;
 
 }  // namespace restd::auth_tokens

@@ -9,7 +9,20 @@ namespace restd::health {
 
 namespace {
 constexpr const char* kPing = "SELECT 1";
+constexpr std::string_view kHealthy[] = {"healthy"};
+constexpr std::string_view kReadyValues[] = {"ready"};
+const openapi::Schema kHealthStatus{.type = openapi::Type::String, .values = kHealthy};
+const openapi::Schema kReadyStatus{.type = openapi::Type::String, .values = kReadyValues};
+const openapi::Schema kUptime{.type = openapi::Type::Number, .description = "Seconds since start"};
+const openapi::Property kHealthProps[] = {{"status", &kHealthStatus},
+                                          {"timestamp", &openapi::kTimestamp},
+                                          {"uptime", &kUptime},
+                                          {"version", &openapi::kString}};
+const openapi::Property kReadyProps[] = {{"status", &kReadyStatus}};
 }  // namespace
+
+const openapi::Schema kHealthSchema{.name = "Health", .properties = kHealthProps};
+const openapi::Schema kReadySchema{.name = "Ready", .properties = kReadyProps};
 
 void getHealth(app::Context& ctx) {
     using namespace std::chrono;

@@ -17,7 +17,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Liveness: the process answers (never touches the database)",
                  .tag = "operations",
                  .ok = 200,
-                 .errors = {}}},
+                 .errors = {},
+                 .data = &kHealthSchema}},
         {.method = Method::Get,
          .path = "/ready",
          .auth = Auth::None,
@@ -25,7 +26,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Readiness: a pooled database connection answers SELECT 1",
                  .tag = "operations",
                  .ok = 200,
-                 .errors = {503}}},
+                 .errors = {503},
+                 .data = &kReadySchema}},
     };
     return kRoutes;
 }

@@ -2,6 +2,23 @@
 
 namespace restd::posts {
 
+namespace {
+const openapi::Property kAuthorProps[] = {{"id", &openapi::kId}, {"username", &openapi::kString}};
+const openapi::Schema kAuthor{.name = "PostAuthor", .properties = kAuthorProps};
+const openapi::Property kPostProps[] = {
+    {"id", &openapi::kId},
+    {"authorId", &openapi::kId},
+    {"author", &kAuthor},
+    {"title", &openapi::kString},
+    {"body", &openapi::kString},
+    {"published", &openapi::kBoolean},
+    {"createdAt", &openapi::kTimestamp},
+    {"updatedAt", &openapi::kTimestamp},
+};
+}  // namespace
+
+const openapi::Schema kPostSchema{.name = "Post", .properties = kPostProps};
+
 void writePost(http::JsonWriter& w, const Post& p) {
     w.StartObject();
     w.Key("id");

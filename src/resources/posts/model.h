@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http/response.h"
+#include "openapi/schema.h"
 
 namespace restd::posts {
 
@@ -23,5 +24,8 @@ struct Post {
 
 // {id, authorId, author:{id, username}, title, body, published, createdAt, updatedAt}
 void writePost(http::JsonWriter& w, const Post& p);
+
+// The OpenAPI schema of what writePost writes.
+extern const openapi::Schema kPostSchema;
 
 }  // namespace restd::posts

@@ -1,6 +1,7 @@
 #include "resources/posts/routes.h"
 
 #include "resources/posts/handlers.h"
+#include "resources/posts/model.h"
 #include "resources/posts/rules.h"
 
 namespace restd::posts {
@@ -18,7 +19,11 @@ std::span<const Route> routes() {
          .list = &rules::kListPosts,
          .cache = Cache::Private,
          .handle = listPosts,
-         .doc = {.summary = "List posts", .tag = "posts", .ok = 200, .errors = {400, 401}}},
+         .doc = {.summary = "List posts",
+                 .tag = "posts",
+                 .ok = 200,
+                 .errors = {400, 401},
+                 .data = &kPostSchema}},
         {.method = Method::Post,
          .path = "/api/v1/posts",
          .auth = Auth::User,
@@ -27,13 +32,18 @@ std::span<const Route> routes() {
          .doc = {.summary = "Create a post as the caller",
                  .tag = "posts",
                  .ok = 201,
-                 .errors = {400, 401, 415}}},
+                 .errors = {400, 401, 415},
+                 .data = &kPostSchema}},
         {.method = Method::Get,
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
          .cache = Cache::Private,
          .handle = getPost,
-         .doc = {.summary = "Get a post", .tag = "posts", .ok = 200, .errors = {400, 401, 404}}},
+         .doc = {.summary = "Get a post",
+                 .tag = "posts",
+                 .ok = 200,
+                 .errors = {400, 401, 404},
+                 .data = &kPostSchema}},
         {.method = Method::Put,
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
@@ -42,7 +52,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Replace a post (author or admin)",
                  .tag = "posts",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 415}}},
+                 .errors = {400, 401, 403, 404, 415},
+                 .data = &kPostSchema}},
         {.method = Method::Patch,
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
@@ -51,7 +62,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Update fields of a post (author or admin)",
                  .tag = "posts",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 415}}},
+                 .errors = {400, 401, 403, 404, 415},
+                 .data = &kPostSchema}},
         {.method = Method::Delete,
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
@@ -59,7 +71,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Delete a post (author or admin)",
                  .tag = "posts",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404}}},
+                 .errors = {400, 401, 403, 404},
+                 .data = &openapi::kDeleted}},
         {.method = Method::Get,
          .path = "/api/v1/users/{id}/posts",
          .auth = Auth::User,
@@ -69,7 +82,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "List the posts of a user",
                  .tag = "users",
                  .ok = 200,
-                 .errors = {400, 401, 404}}},
+                 .errors = {400, 401, 404},
+                 .data = &kPostSchema}},
     };
     return kRoutes;
 }

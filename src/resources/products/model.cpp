@@ -2,6 +2,26 @@
 
 namespace restd::products {
 
+namespace {
+const openapi::Schema kCents{.type = openapi::Type::Integer,
+                             .description = "Price in cents",
+                             .minimum = 0,
+                             .maximum = 100000000};
+const openapi::Schema kStock{.type = openapi::Type::Integer, .minimum = 0, .maximum = 1000000000};
+const openapi::Property kProductProps[] = {
+    {"id", &openapi::kId},
+    {"sku", &openapi::kString},
+    {"name", &openapi::kString},
+    {"description", &openapi::kString},
+    {"priceCents", &kCents},
+    {"stock", &kStock},
+    {"createdAt", &openapi::kTimestamp},
+    {"updatedAt", &openapi::kTimestamp},
+};
+}  // namespace
+
+const openapi::Schema kProductSchema{.name = "Product", .properties = kProductProps};
+
 void writeProduct(http::JsonWriter& w, const Product& p) {
     w.StartObject();
     w.Key("id");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "http/response.h"
+#include "openapi/schema.h"
 
 namespace restd::products {
 
@@ -23,5 +24,8 @@ struct Product {
 
 // {id, sku, name, description, priceCents, stock, createdAt, updatedAt}
 void writeProduct(http::JsonWriter& w, const Product& p);
+
+// The OpenAPI schema of what writeProduct writes.
+extern const openapi::Schema kProductSchema;
 
 }  // namespace restd::products

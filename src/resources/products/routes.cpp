@@ -1,6 +1,7 @@
 #include "resources/products/routes.h"
 
 #include "resources/products/handlers.h"
+#include "resources/products/model.h"
 #include "resources/products/rules.h"
 
 namespace restd::products {
@@ -18,7 +19,11 @@ std::span<const Route> routes() {
          .list = &rules::kListProducts,
          .cache = Cache::Public,
          .handle = listProducts,
-         .doc = {.summary = "List products", .tag = "products", .ok = 200, .errors = {400}}},
+         .doc = {.summary = "List products",
+                 .tag = "products",
+                 .ok = 200,
+                 .errors = {400},
+                 .data = &kProductSchema}},
         {.method = Method::Post,
          .path = "/api/v1/products",
          .auth = Auth::Admin,
@@ -27,13 +32,18 @@ std::span<const Route> routes() {
          .doc = {.summary = "Create a product (admin)",
                  .tag = "products",
                  .ok = 201,
-                 .errors = {400, 401, 403, 409, 415}}},
+                 .errors = {400, 401, 403, 409, 415},
+                 .data = &kProductSchema}},
         {.method = Method::Get,
          .path = "/api/v1/products/{id}",
          .auth = Auth::None,
          .cache = Cache::Public,
          .handle = getProduct,
-         .doc = {.summary = "Get a product", .tag = "products", .ok = 200, .errors = {400, 404}}},
+         .doc = {.summary = "Get a product",
+                 .tag = "products",
+                 .ok = 200,
+                 .errors = {400, 404},
+                 .data = &kProductSchema}},
         {.method = Method::Put,
          .path = "/api/v1/products/{id}",
          .auth = Auth::Admin,
@@ -42,7 +52,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Replace a product (admin)",
                  .tag = "products",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 409, 412, 415}}},
+                 .errors = {400, 401, 403, 404, 409, 412, 415},
+                 .data = &kProductSchema}},
         {.method = Method::Patch,
          .path = "/api/v1/products/{id}",
          .auth = Auth::Admin,
@@ -51,7 +62,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Update fields of a product (admin)",
                  .tag = "products",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 409, 412, 415}}},
+                 .errors = {400, 401, 403, 404, 409, 412, 415},
+                 .data = &kProductSchema}},
         {.method = Method::Delete,
          .path = "/api/v1/products/{id}",
          .auth = Auth::Admin,
@@ -59,7 +71,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Delete a product (admin)",
                  .tag = "products",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 412}}},
+                 .errors = {400, 401, 403, 404, 412},
+                 .data = &openapi::kDeleted}},
     };
     return kRoutes;
 }

@@ -2,6 +2,21 @@
 
 namespace restd::users {
 
+namespace {
+constexpr std::string_view kRoles[] = {"user", "admin"};
+const openapi::Schema kEmail{.type = openapi::Type::String,
+                             .description = "Shown to the user themself and to admins only",
+                             .format = "email"};
+const openapi::Schema kUsername{.type = openapi::Type::String};
+const openapi::Schema kRole{.type = openapi::Type::String, .values = kRoles};
+const openapi::Property kUserProps[] = {
+    {"id", &openapi::kId}, {"email", &kEmail, false},           {"username", &kUsername},
+    {"role", &kRole},      {"createdAt", &openapi::kTimestamp}, {"updatedAt", &openapi::kTimestamp},
+};
+}  // namespace
+
+const openapi::Schema kUserSchema{.name = "User", .properties = kUserProps};
+
 void writeUser(http::JsonWriter& w, const User& u, bool showEmail) {
     w.StartObject();
     w.Key("id");

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "http/response.h"
+#include "openapi/schema.h"
 
 namespace restd::users {
 
@@ -23,5 +24,8 @@ struct User {
 
 // {id, email?, username, role, createdAt, updatedAt}; `email` only when shown.
 void writeUser(http::JsonWriter& w, const User& u, bool showEmail);
+
+// The OpenAPI schema of what writeUser writes.
+extern const openapi::Schema kUserSchema;
 
 }  // namespace restd::users

@@ -1,6 +1,7 @@
 #include "resources/users/routes.h"
 
 #include "resources/users/handlers.h"
+#include "resources/users/model.h"
 #include "resources/users/rules.h"
 
 namespace restd::users {
@@ -18,7 +19,11 @@ std::span<const Route> routes() {
          .list = &rules::kListUsers,
          .cache = Cache::Private,
          .handle = listUsers,
-         .doc = {.summary = "List users", .tag = "users", .ok = 200, .errors = {400, 401}}},
+         .doc = {.summary = "List users",
+                 .tag = "users",
+                 .ok = 200,
+                 .errors = {400, 401},
+                 .data = &kUserSchema}},
         {.method = Method::Post,
          .path = "/api/v1/users",
          .auth = Auth::Admin,
@@ -27,13 +32,18 @@ std::span<const Route> routes() {
          .doc = {.summary = "Create a user (admin)",
                  .tag = "users",
                  .ok = 201,
-                 .errors = {400, 401, 403, 409, 415}}},
+                 .errors = {400, 401, 403, 409, 415},
+                 .data = &kUserSchema}},
         {.method = Method::Get,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
          .cache = Cache::Private,
          .handle = getUser,
-         .doc = {.summary = "Get a user", .tag = "users", .ok = 200, .errors = {400, 401, 404}}},
+         .doc = {.summary = "Get a user",
+                 .tag = "users",
+                 .ok = 200,
+                 .errors = {400, 401, 404},
+                 .data = &kUserSchema}},
         {.method = Method::Put,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
@@ -42,7 +52,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Replace a user (self or admin)",
                  .tag = "users",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 409, 415}}},
+                 .errors = {400, 401, 403, 404, 409, 415},
+                 .data = &kUserSchema}},
         {.method = Method::Patch,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
@@ -51,7 +62,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Update fields of a user (self or admin)",
                  .tag = "users",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 409, 415}}},
+                 .errors = {400, 401, 403, 404, 409, 415},
+                 .data = &kUserSchema}},
         {.method = Method::Delete,
          .path = "/api/v1/users/{id}",
          .auth = Auth::Admin,
@@ -59,7 +71,8 @@ std::span<const Route> routes() {
          .doc = {.summary = "Delete a user with their posts and tokens (admin)",
                  .tag = "users",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404}}},
+                 .errors = {400, 401, 403, 404},
+                 .data = &openapi::kDeleted}},
     };
     return kRoutes;
 }

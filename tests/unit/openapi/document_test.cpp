@@ -1,0 +1,80 @@
+#include "openapi/document.h"
+
+#include <rapidjson/document.h>
+
+#include <boost/test/unit_test.hpp>
+#include <stdexcept>
+
+using namespace restd;
+using router::Route;
+
+namespace {
+
+void noop(app::Context&) {}
+
+Route documented() {
+    return {
+        .method = http::Method::Get,
+        .path = "/x/{id}",
+        .handle = noop,
+        .doc = {
+            .summary = "X", .tag = "x", .ok = 200, .errors = {404}, .data = &openapi::kDeleted}};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(openapi_document)
+
+BOOST_AUTO_TEST_CASE(the_route_table_is_fully_documented_and_every_route_appears) {
+    std::string text;
+    BOOST_REQUIRE_NO_THROW(text = openapi::buildDocument(router::routeTable()));
+    rapidjson::Document doc;
+    doc.Parse(text.c_str());
+    BOOST_REQUIRE(!doc.HasParseError());
+    for (const Route& r : router::routeTable()) {
+        std::string method(http::methodName(r.method));
+        for (char& c : method) c = static_cast<char>(std::tolower(c));
+        BOOST_TEST_CONTEXT(method << " " << r.path) {
+            std::string path(r.path);
+            BOOST_REQUIRE(doc["paths"].HasMember(path.c_str()));
+            BOOST_REQUIRE(doc["paths"][path.c_str()].HasMember(method.c_str()));
+            const auto& op = doc["paths"][path.c_str()][method.c_str()];
+            BOOST_TEST(op.HasMember("security"));
+            BOOST_TEST(op["security"].Size() == (r.auth == router::Auth::None ? 0u : 1u));
+            BOOST_TEST(op.HasMember("requestBody") == (r.body != nullptr));
+            BOOST_TEST(op["responses"].HasMember(std::to_string(r.doc.ok).c_str()));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_undocumented_route_stops_the_build_of_the_document) {
+    Route ok = documented();
+    BOOST_CHECK_NO_THROW(openapi::buildDocument(std::span<const Route>(&ok, 1)));
+
+    Route noSummary = documented();
+    noSummary.doc.summary = {};
+    BOOST_CHECK_THROW(openapi::buildDocument(std::span<const Route>(&noSummary, 1)),
+                      std::logic_error);
+    Route noData = documented();
+    noData.doc.data = nullptr;
+    BOOST_CHECK_THROW(openapi::buildDocument(std::span<const Route>(&noData, 1)), std::logic_error);
+    Route oddStatus = documented();
+    oddStatus.doc.errors = {418};
+    BOOST_CHECK_THROW(openapi::buildDocument(std::span<const Route>(&oddStatus, 1)),
+                      std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(named_schemas_become_components_referenced_by_ref) {
+    Route r = documented();
+    std::string text = openapi::buildDocument(std::span<const Route>(&r, 1));
+    rapidjson::Document doc;
+    doc.Parse(text.c_str());
+    BOOST_TEST(doc["components"]["schemas"].HasMember("Deleted"));
+    const auto& data = doc["paths"]["/x/{id}"]["get"]["responses"]["200"]["content"]
+                          ["application/json"]["schema"]["properties"]["data"];
+    BOOST_TEST(std::string(data["$ref"].GetString()) == "#/components/schemas/Deleted");
+    BOOST_TEST(doc["paths"]["/x/{id}"]["get"]["parameters"][0]["in"].GetString() ==
+               std::string("path"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
