@@ -34,7 +34,7 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all deps test unit-test integration-test run clean install format format-check
+.PHONY: all deps docs test unit-test integration-test run clean install format format-check
 .DEFAULT_GOAL := all
 
 all: $(BIN)/restd
@@ -58,10 +58,21 @@ $(BUILD)/%.o: %.cpp
 deps:
 	@scripts/deps
 
+# The /docs page: our index.html and init.js plus Swagger UI's assets from the
+# swagger-ui-dist npm package (pinned in docs/package-lock.json), never committed.
+DOCS_ASSETS := swagger-ui-bundle.js swagger-ui.css favicon-16x16.png favicon-32x32.png LICENSE
+docs: build/docs/index.html
+
+build/docs/index.html: docs/index.html docs/init.js docs/package-lock.json
+	@cd docs && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@mkdir -p build/docs
+	cp $(addprefix docs/node_modules/swagger-ui-dist/,$(DOCS_ASSETS)) build/docs/
+	cp docs/init.js docs/index.html build/docs/
+
 # Dependencies first (a fresh machine has no compiler libraries), then the build
 # in a sub-make so that the file lists are computed with the headers present.
 test: deps
-	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/unit_tests $(BIN)/integration_tests
+	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/unit_tests $(BIN)/integration_tests
 	@BIN=$(BIN) scripts/run-tests
 
 unit-test: deps
@@ -69,11 +80,11 @@ unit-test: deps
 	@BIN=$(BIN) ONLY=unit scripts/run-tests
 
 integration-test: deps
-	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/integration_tests
+	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/integration_tests
 	@BIN=$(BIN) ONLY=integration scripts/run-tests
 
 run: deps
-	@$(MAKE) --no-print-directory $(BIN)/restd
+	@$(MAKE) --no-print-directory docs $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd scripts/stack run
 
 install: $(BIN)/restd
