@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "app/log.h"
+#include "app/metrics.h"
 #include "app/version.h"
 #include "app/worker.h"
 
@@ -61,6 +62,7 @@ void Master::reap(bool stopping) {
         int status = 0;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid <= 0) return;
+        metrics::workerReaped(pid);
         auto it = std::find_if(workers_.begin(), workers_.end(),
                                [pid](const Slot& s) { return s.pid == pid; });
         if (it == workers_.end()) continue;
@@ -68,6 +70,7 @@ void Master::reap(bool stopping) {
         workers_.erase(it);
         bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (stopping || slot.retiring) continue;
+        metrics::countRestart(clean ? metrics::Restart::Recycle : metrics::Restart::Crash);
         if (clean) {
             log::info("worker recycled", {{"worker", static_cast<long>(pid)}});
             continue;
@@ -157,6 +160,7 @@ int Master::run() {
                {"listen", socket_.fromSystemd ? "systemd socket" : config_.fcgiListen.c_str()},
                {"workers", config_.workers},
                {"threadsPerWorker", config_.threadsPerWorker}});
+    metrics::init();  // before the first fork: every worker inherits the region
     for (int i = 0; i < config_.workers; ++i) spawn();
     sd_notify(0, "READY=1");
 

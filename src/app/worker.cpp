@@ -17,6 +17,7 @@
 
 #include "app/dispatcher.h"
 #include "app/log.h"
+#include "app/metrics.h"
 #include "db/connection.h"
 #include "http/request_id.h"
 #include "router/router.h"
@@ -151,6 +152,8 @@ void serveOne(Shared& shared, FCGX_Request& fcgi, http::Response& res, std::stri
 
     Served served = shared.dispatcher.serve(req, res);
     writeResponse(fcgi, res, out);
+    metrics::recordRequest(served.route, req.method(), res.status(),
+                           std::chrono::steady_clock::now() - started);
 
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
@@ -277,6 +280,7 @@ int Worker::run() {
         return 1;
     }
     db::initDriver();
+    metrics::claimWorkerSlot();
     db::Pool pool(config_.db);
     router::Router router(router::routeTable());
     Services services{config_, pool, std::chrono::steady_clock::now(), startedAt_};

@@ -1,6 +1,7 @@
 #include "db/pool.h"
 
 #include "app/log.h"
+#include "app/metrics.h"
 
 namespace restd::db {
 
@@ -19,6 +20,7 @@ Pool::Lease::~Lease() {
 
 Pool::Lease Pool::acquire() {
     using Clock = std::chrono::steady_clock;
+    app::metrics::PoolCheckout checkout(*this);  // metrics: wait time, then gauges
     const auto deadline = Clock::now() + std::chrono::milliseconds(config_.poolWaitMs);
     std::unique_lock lock(mutex_);
     while (true) {
@@ -64,6 +66,7 @@ Pool::Lease Pool::acquire() {
         bool woke = available_.wait_until(lock, deadline) == std::cv_status::no_timeout;
         --waiting_;
         if (!woke && Clock::now() >= deadline) {
+            app::metrics::countPoolTimeout();
             throw Error(ErrorKind::Unavailable, 0, "database pool exhausted");
         }
     }
@@ -90,6 +93,7 @@ void Pool::release(std::unique_ptr<Connection> conn) {
         }
     }
     available_.notify_one();
+    app::metrics::publishPool(*this);
 }
 
 PoolStats Pool::stats() const {

@@ -5,6 +5,7 @@
 #include "resources/auth/routes.h"
 #include "resources/docs/routes.h"
 #include "resources/health/routes.h"
+#include "resources/metrics/routes.h"
 #include "resources/posts/routes.h"
 #include "resources/products/routes.h"
 #include "resources/users/routes.h"
@@ -17,6 +18,7 @@ std::span<const Route> routeTable() {
         std::vector<Route> all;
         for (std::span<const Route> group : {
                  health::routes(),
+                 metrics_endpoint::routes(),
                  docs::routes(),
                  auth_tokens::routes(),
                  users::routes(),

@@ -173,6 +173,7 @@ BOOST_AUTO_TEST_CASE(a_real_response_of_every_operation_matches_its_documented_s
     std::map<std::pair<std::string, std::string>, std::function<void()>> fixtures = {
         {{"/health", "get"}, [&] { expect("/health", "GET", send("GET", "/health")); }},
         {{"/ready", "get"}, [&] { expect("/ready", "GET", send("GET", "/ready")); }},
+        {{"/metrics", "get"}, [&] { expect("/metrics", "GET", send("GET", "/metrics")); }},
         {{"/api/v1/openapi.json", "get"},
          [&] { expect("/api/v1/openapi.json", "GET", send("GET", "/api/v1/openapi.json")); }},
         {{"/api/v1/auth/register", "post"},

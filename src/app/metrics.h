@@ -1,0 +1,156 @@
+// Metrics: the counters, histograms and gauges behind GET /metrics, kept in one
+// shared memory region that the master maps before it forks. Every worker
+// inherits the mapping and adds into the same numbers, so any worker can
+// render the sum over all of them (Prometheus text format 0.0.4). Counters
+// live as long as the master: a worker that crashes or is recycled takes
+// nothing with it, and rate() never sees a reset. Gauges that belong to one
+// worker (its pool connections) sit in a slot the worker claims at start and
+// the master clears when it reaps the worker, so a killed worker leaves none.
+//
+// Label values are fixed at startup (route patterns of the route table, eight
+// methods, the status codes restd emits) so cardinality stays bounded.
+// Everything shared is a lock-free std::atomic, which stays valid across
+// processes. Region is thread-safe; the free functions act on the region
+// init() mapped and do nothing without one (unit tests, tools).
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/request.h"
+
+namespace restd::db {
+class Pool;
+}
+
+namespace restd::app::metrics {
+
+// status label values; any other code counts as status="other".
+inline constexpr std::array kStatuses = {200, 201, 204, 304, 400, 401, 403, 404, 405,
+                                         409, 412, 413, 415, 422, 429, 500, 503};
+// method label values: http::Method in order (methodName(); Other is "OTHER").
+inline constexpr int kMethodCount = static_cast<int>(http::Method::Other) + 1;
+// route label of requests that matched no route (404, 405, CORS preflight).
+// Patterns start with '/', so it never collides with one.
+inline constexpr std::string_view kUnmatchedRoute = "unmatched";
+
+// Upper bounds (seconds) of the histogram buckets; +Inf is implied.
+inline constexpr std::array kDurationBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
+inline constexpr std::array kPoolWaitBuckets = {0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025,
+                                                0.05,   0.1,    0.25,  0.5,   1.0,  2.5};
+
+// Workers alive at once, counting those still finishing during a reload
+// (WORKERS is at most 256). A worker past this many has no gauges.
+inline constexpr int kMaxWorkerSlots = 1024;
+
+// Why the master replaced a worker (restd_worker_restarts_total{reason}).
+enum class Restart {
+    Crash,    // killed by a signal or exited non-zero
+    Recycle,  // exited cleanly after MAX_REQUESTS_PER_WORKER
+};
+
+// process_* figures, summed over the master and its workers (see render()).
+struct ProcessStats {
+    double cpuSeconds = 0;       // user + system, reaped workers included
+    uint64_t residentBytes = 0;  // RSS; pages shared after fork count once per process
+    uint64_t openFds = 0;
+};
+
+class Region {
+  public:
+    // Maps a zeroed MAP_SHARED region with series for each route pattern
+    // (the route label values, distinct) plus the unmatched one. Throws
+    // std::system_error when the mapping fails.
+    explicit Region(std::vector<std::string> routes);
+    ~Region();
+    Region(const Region&) = delete;
+    Region& operator=(const Region&) = delete;
+
+    // route: a pattern given to the constructor; anything else (empty, too)
+    // counts as unmatched.
+    void recordRequest(std::string_view route, http::Method method, int status,
+                       std::chrono::nanoseconds took);
+    void observePoolWait(std::chrono::nanoseconds waited);
+    void countPoolTimeout();
+    void countRestart(Restart why);
+
+    // The master's pid and start time (written once, before forking).
+    void setMaster(pid_t pid, double startTimeSeconds);
+    // Takes a free slot for pid; returns its index, or -1 when none is free.
+    int claimSlot(pid_t pid);
+    // Frees pid's slot, gauges first. Nothing when pid has none.
+    void releaseSlot(pid_t pid);
+    void setPoolConnections(int slot, int inUse, int idle);
+
+    // The master, then every process holding a slot.
+    std::vector<pid_t> processes() const;
+    // max(measured, anything it returned before): a scrape racing a
+    // worker's exit can miss that worker's CPU time, and a counter must not
+    // go down (Prometheus would read a reset).
+    double monotonicCpuSeconds(double measured);
+    // The whole exposition, process_* from `process`.
+    std::string render(const ProcessStats& process) const;
+
+  private:
+    struct Shared;
+    size_t routeIndex(std::string_view route) const;
+    std::atomic<uint64_t>& requests(size_t route, int method, size_t status) const;
+    std::atomic<uint64_t>& durationBucket(size_t route, size_t bucket) const;
+    std::atomic<uint64_t>& durationSumMicros(size_t route) const;
+
+    std::vector<std::string> routes_;  // label values; index routes_.size() is unmatched
+    void* base_ = nullptr;
+    size_t size_ = 0;
+    Shared* shared_ = nullptr;
+    std::atomic<uint64_t>* series_ = nullptr;  // per-route counters, after Shared
+};
+
+// ---- The region of this process tree, and the hooks that feed it ----------
+
+// Master, before forking: maps the region for router::routeTable(). Logs and
+// carries on without metrics when the mapping fails.
+void init();
+// A worker, at start: claims its slot (for the pool gauges).
+void claimWorkerSlot();
+// The master, for every child it reaps: frees that worker's slot.
+void workerReaped(pid_t pid);
+// The master, when it will replace a worker that exited.
+void countRestart(Restart why);
+// A worker, once the response is written.
+void recordRequest(std::string_view route, http::Method method, int status,
+                   std::chrono::nanoseconds took);
+// db::Pool: a checkout gave up waiting (503).
+void countPoolTimeout();
+// db::Pool, after its connections changed: publishes in-use and idle counts.
+void publishPool(const db::Pool& pool);
+
+// Scope of one db::Pool::acquire(): on exit (return or throw) observes how
+// long the checkout took and publishes the pool's gauges. Create it before
+// taking the pool's lock, so that it runs after the lock is released.
+class PoolCheckout {
+  public:
+    explicit PoolCheckout(const db::Pool& pool)
+        : pool_(pool), started_(std::chrono::steady_clock::now()) {}
+    ~PoolCheckout();
+    PoolCheckout(const PoolCheckout&) = delete;
+    PoolCheckout& operator=(const PoolCheckout&) = delete;
+
+  private:
+    const db::Pool& pool_;
+    std::chrono::steady_clock::time_point started_;
+};
+
+// GET /metrics: the exposition, with process_* read from /proc. Empty when
+// there is no region.
+std::string render();
+
+}  // namespace restd::app::metrics
