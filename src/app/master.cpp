@@ -375,12 +375,15 @@ int Master::run() {
     watchdog();
     for (int i = 0; i < config_.workers; ++i) spawn();
 
-    const int tickMs = watchdogEvery_ > Clock::duration::zero()
-                           ? static_cast<int>(std::clamp<long>(ms(watchdogEvery_), 10, kTickMs))
-                           : kTickMs;
     while (true) {
+        // Wake for signals and notes, every kTickMs, and when a ping is due.
+        int timeoutMs = kTickMs;
+        if (watchdogEvery_ > Clock::duration::zero()) {
+            timeoutMs = static_cast<int>(std::clamp<long>(
+                ms(nextWatchdog_ - Clock::now() + std::chrono::milliseconds(1)), 0, kTickMs));
+        }
         pollfd fds[2] = {{signalFd_, POLLIN, 0}, {notePipe_[0], POLLIN, 0}};
-        poll(fds, 2, tickMs);
+        poll(fds, 2, timeoutMs);
         signalfd_siginfo info;
         bool reloadAsked = false;
         while (read(signalFd_, &info, sizeof info) == sizeof info) {
