@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
@@ -72,7 +73,11 @@ pid_t Master::spawn() {
         sigemptyset(&chld);
         sigaddset(&chld, SIGCHLD);
         sigprocmask(SIG_UNBLOCK, &chld, nullptr);
-        int code = Worker(config_, socket_.fd, notePipe_[1], startedAt_).run();
+        WorkerFds fds{.listen = socket_.fd,
+                      .notes = notePipe_[1],
+                      .handOverSend = handOver_[0],
+                      .handOverReceive = handOver_[1]};
+        int code = Worker(config_, fds, startedAt_).run();
         _exit(code);
     }
     Slot slot;
@@ -84,13 +89,13 @@ pid_t Master::spawn() {
     return pid;
 }
 
-void Master::retire(Slot& slot, const char* cause, bool sendTerm) {
+void Master::retire(Slot& slot, const char* cause, int signal) {
     if (slot.state != State::Retiring) {
         slot.state = State::Retiring;
         slot.retiredAt = Clock::now();
         slot.cause = cause;
     }
-    if (sendTerm) kill(slot.pid, SIGTERM);
+    if (signal != 0) kill(slot.pid, signal);
 }
 
 // Notes come before exits: a worker writes its note before it starts to
@@ -106,10 +111,10 @@ void Master::readNotes() {
                 if (it->state == State::Starting) it->state = State::Ready;
                 break;
             case WorkerNote::MaxRequests:
-                retire(*it, "max requests", false);
+                retire(*it, "max requests", 0);
                 break;
             case WorkerNote::RequestTimeout:
-                retire(*it, "request timeout", false);
+                retire(*it, "request timeout", 0);
                 it->cause = "request timeout";  // also when it was draining already
                 break;
             default:
@@ -153,10 +158,11 @@ void Master::exited(pid_t pid, int status) {
                                     {"graceSeconds", config_.graceSeconds}});
         return;
     }
-    // Exit 0 is a drained worker; SIGTERM can still kill one that was asked
-    // to stop before it set up its own signal handling.
-    if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
-        (planned && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)) {
+    // Exit 0 is a drained worker; the master's SIGTERM or SIGHUP can still
+    // kill one that was asked to stop before it set up its signal handling.
+    const bool askedSignal =
+        WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGHUP);
+    if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || (planned && askedSignal)) {
         const char* cause = planned ? slot.cause : "stopped unasked";
         if (WIFSIGNALED(status)) {
             log::info(
@@ -230,7 +236,7 @@ void Master::supervise() {
         auto victim = std::find_if(workers_.begin(), workers_.end(), isOld);
         if (victim == workers_.end())
             victim = std::find_if(workers_.begin(), workers_.end(), isActive);
-        retire(*victim, "reload", true);
+        retire(*victim, "reload", SIGHUP);  // it hands its kept connections over
         --active;
     }
     if (now >= nextSpawnAllowed_) {
@@ -310,7 +316,7 @@ void Master::stopAll() {
     // the draining workers.
     unlinkListenPath(socket_);
     reloading_ = false;
-    for (Slot& s : workers_) retire(s, "shutdown", true);
+    for (Slot& s : workers_) retire(s, "shutdown", SIGTERM);
     const auto deadline = Clock::now() + std::chrono::seconds(config_.graceSeconds);
     while (!workers_.empty() && Clock::now() < deadline) {
         pollfd fds[2] = {{signalFd_, POLLIN, 0}, {notePipe_[0], POLLIN, 0}};
@@ -350,7 +356,8 @@ int Master::run() {
     sigprocmask(SIG_BLOCK, &set, nullptr);
     signal(SIGPIPE, SIG_IGN);
     signalFd_ = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (signalFd_ < 0 || pipe2(notePipe_, O_CLOEXEC | O_NONBLOCK) != 0) {
+    if (signalFd_ < 0 || pipe2(notePipe_, O_CLOEXEC | O_NONBLOCK) != 0 ||
+        socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, handOver_) != 0) {
         log::error("cannot set up the master", {{"error", std::strerror(errno)}});
         return 1;
     }

@@ -8,7 +8,9 @@
 // - SIGHUP re-reads the configuration (environment + RESTD_ENV_FILE); an
 //   invalid one is logged and the running one kept. Then the workers are
 //   replaced one at a time: a new worker starts, and once it is ready one old
-//   worker drains and exits. The socket stays open, so nothing is refused;
+//   worker gets SIGHUP, hands its kept nginx connections to the others,
+//   finishes its requests and exits. The socket stays open, so nothing is
+//   refused;
 // - SIGTERM/SIGINT/SIGQUIT: graceful stop within GRACE_SECONDS, then SIGKILL.
 // Every worker exit is logged with its cause. The master talks sd_notify
 // (READY, RELOADING, STOPPING, WATCHDOG) and opens no database connection
@@ -44,7 +46,8 @@ class Master {
     };
 
     pid_t spawn();
-    void retire(Slot& slot, const char* cause, bool sendTerm);
+    // Marks it retiring and sends it `signal` (0: none, it stops by itself).
+    void retire(Slot& slot, const char* cause, int signal);
     void readNotes();
     void reap();
     void exited(pid_t pid, int status);
@@ -58,6 +61,7 @@ class Master {
     ListenSocket socket_;
     int signalFd_ = -1;
     int notePipe_[2] = {-1, -1};  // workers write WorkerNotes; the master reads
+    int handOver_[2] = {-1, -1};  // datagram channel for kept connections between workers
     std::vector<Slot> workers_;
     std::chrono::system_clock::time_point startedAt_;
     Clock::time_point nextSpawnAllowed_{};
