@@ -83,8 +83,14 @@ class Stack {
     // them from crashes.
     void noteWorkerKilled() { ++workersKilled_; }
     int workersKilled() const { return workersKilled_; }
+    // Requests made to outrun REQUEST_TIMEOUT_SECONDS on purpose (each costs a
+    // worker, which the log shows as exiting with cause "request timeout").
+    void noteRequestTimeout() { ++requestTimeouts_; }
+    int requestTimeouts() const { return requestTimeouts_; }
 
     const std::filesystem::path& repoRoot() const { return root_; }
+    // The restd binary the stack runs (RESTD_BIN, or <repo>/bin/restd).
+    const std::filesystem::path& restdBin() const { return restdBin_; }
     // <repo>/var/test-stack, or $TEST_STACK_DIR (two test runs side by side).
     std::filesystem::path stackDir() const;
     std::filesystem::path outputPath() const {
@@ -101,6 +107,7 @@ class Stack {
     std::map<std::string, std::string> env_;
     bool running_ = false;
     int workersKilled_ = 0;
+    int requestTimeouts_ = 0;
 };
 
 // The stack of this test run.
