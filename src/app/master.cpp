@@ -27,6 +27,7 @@ namespace {
 // A worker that dies sooner than this after starting counts towards a crash loop.
 constexpr auto kYoungDeath = std::chrono::seconds(2);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
+constexpr auto kBackoffMemory = std::chrono::seconds(10);
 // A worker that has not said it is ready by then is treated as ready.
 constexpr auto kReadyTimeout = std::chrono::seconds(10);
 // How often the loop runs without events (respawn backoff, grace deadlines).
@@ -189,6 +190,10 @@ void Master::exited(pid_t pid, int status) {
                                    {"livedMs", livedMs}});
     }
     if (Clock::now() - slot.startedAt < kYoungDeath) {
+        // Only deaths close together make a loop: an old backoff is forgotten.
+        if (Clock::now() - lastYoungDeath_ > kBackoffMemory)
+            backoff_ = std::chrono::milliseconds(0);
+        lastYoungDeath_ = Clock::now();
         backoff_ = std::min(kMaxBackoff, std::max(std::chrono::milliseconds(100), backoff_ * 2));
         nextSpawnAllowed_ = Clock::now() + backoff_;
         log::warn("workers are dying right after start; backing off",

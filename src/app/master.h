@@ -66,6 +66,7 @@ class Master {
     std::chrono::system_clock::time_point startedAt_;
     Clock::time_point nextSpawnAllowed_{};
     std::chrono::milliseconds backoff_{0};
+    Clock::time_point lastYoungDeath_{};
     long restarts_ = 0;
     bool starting_ = true;    // READY=1 not sent yet
     bool reloading_ = false;  // RELOADING=1 sent, READY=1 pending
