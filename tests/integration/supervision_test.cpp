@@ -305,6 +305,38 @@ BOOST_AUTO_TEST_CASE(sigkill_of_a_worker_under_load_fails_at_most_its_in_flight_
     BOOST_CHECK_EQUAL(result.failedOtherThan({"GET 502", "POST 502"}), 0);
 }
 
+BOOST_AUTO_TEST_CASE(workers_dying_right_after_start_are_replaced_with_growing_backoff) {
+    std::vector<pid_t> seen = settledWorkers();
+    BOOST_REQUIRE(!seen.empty());
+    const size_t offset = restdLog().size();
+    // The first victim is old; each replacement is killed as soon as it shows.
+    pid_t victim = seen.front();
+    for (int round = 0; round < 3; ++round) {
+        BOOST_REQUIRE_EQUAL(kill(victim, SIGKILL), 0);
+        stack().noteWorkerKilled();
+        pid_t replacement = 0;
+        bool appeared = waitUntil(
+            [&] {
+                for (pid_t pid : stack().workerPids()) {
+                    if (std::find(seen.begin(), seen.end(), pid) == seen.end()) replacement = pid;
+                }
+                return replacement != 0;
+            },
+            10s, 10ms);
+        BOOST_REQUIRE_MESSAGE(appeared, "no replacement for worker " << victim);
+        seen.push_back(replacement);
+        victim = replacement;
+    }
+    const std::string log = logSince(offset);
+    BOOST_CHECK_MESSAGE(!linesWith(log, {"backing off", R"("backoffMs":100)"}).empty() &&
+                            !linesWith(log, {"backing off", R"("backoffMs":200)"}).empty(),
+                        "no growing backoff in the log:\n"
+                            << log);
+    std::vector<pid_t> after = settledWorkers();
+    BOOST_CHECK_EQUAL(after.size(), static_cast<size_t>(stack().workers()));
+    BOOST_CHECK_EQUAL(get(stack().url("/health")).status, 200);
+}
+
 BOOST_AUTO_TEST_CASE(request_over_the_timeout_is_logged_and_its_worker_replaced) {
     const Account author = registerAccount("sup");
     EnvFile file;
