@@ -2,6 +2,7 @@
 // Reads its configuration from the environment, then hands over to the master.
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 #include "app/log.h"
@@ -13,7 +14,8 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: restd                  serve (configuration from the environment)\n"
+    "usage: restd                  serve (configuration from the environment and the\n"
+    "                              file RESTD_ENV_FILE names, if any)\n"
     "       restd --hash-password  read a password on stdin, print its bcrypt hash\n"
     "                              (cost from BCRYPT_COST, default 12)\n"
     "       restd --check-config   validate the configuration and exit\n"
@@ -52,13 +54,23 @@ int main(int argc, char** argv) {
         return arg == "--help" ? 0 : 2;
     }
     restd::app::Config config;
+    std::vector<std::string> ignored;
     try {
-        config = restd::app::Config::fromProcessEnvironment();
+        config = restd::app::Config::load(&ignored);
     } catch (const restd::app::ConfigError& e) {
         std::cerr << "restd: configuration error: " << e.what() << "\n";
         return 2;
     }
-    if (arg == "--check-config") return 0;
+    if (arg == "--check-config") {
+        for (const std::string& key : ignored) {
+            std::cerr << "restd: warning: RESTD_ENV_FILE sets " << key
+                      << ", which is no restd setting\n";
+        }
+        return 0;
+    }
     restd::app::log::setLevel(config.logLevel);
+    for (const std::string& key : ignored) {
+        restd::app::log::warn("RESTD_ENV_FILE sets an unknown variable; ignored", {{"name", key}});
+    }
     return restd::app::Master(std::move(config)).run();
 }

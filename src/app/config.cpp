@@ -2,9 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <limits>
+#include <map>
+#include <sstream>
 
 namespace restd::app {
 
@@ -100,6 +106,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.integer("MAX_REQUESTS_PER_WORKER", c.maxRequestsPerWorker, 0,
               std::numeric_limits<int>::max());
     r.integer("GRACE_SECONDS", c.graceSeconds, 0, 3600);
+    r.integer("REQUEST_TIMEOUT_SECONDS", c.requestTimeoutSeconds, 0, 86400);
 
     r.string("DB_HOST", c.db.host);
     r.integer("DB_PORT", c.db.port, 1, 65535);
@@ -148,8 +155,135 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     return c;
 }
 
-Config Config::fromProcessEnvironment() {
-    return fromEnvironment([](const char* name) { return std::getenv(name); });
+Config Config::load(std::vector<std::string>* ignoredKeys) {
+    const char* path = std::getenv("RESTD_ENV_FILE");
+    if (path == nullptr || *path == '\0') {
+        return fromEnvironment([](const char* name) { return std::getenv(name); });
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ConfigError("RESTD_ENV_FILE: cannot read '" + std::string(path) +
+                          "': " + std::strerror(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::map<std::string, std::string, std::less<>> file;
+    for (auto& [key, value] : parseEnvFile(text.str(), path)) file[key] = std::move(value);
+    Config c = fromEnvironment([&file](const char* name) -> const char* {
+        auto it = file.find(std::string_view(name));
+        return it != file.end() ? it->second.c_str() : std::getenv(name);
+    });
+    if (ignoredKeys != nullptr) {
+        const auto known = c.values();
+        for (const auto& [key, value] : file) {
+            bool isSetting = std::any_of(known.begin(), known.end(),
+                                         [&key](const auto& kv) { return kv.first == key; });
+            if (!isSetting) ignoredKeys->push_back(key);
+        }
+    }
+    return c;
+}
+
+std::vector<std::pair<std::string_view, std::string>> Config::values() const {
+    std::string origins;
+    for (const std::string& url : clientUrls) origins += (origins.empty() ? "" : ",") + url;
+    const char* levels[] = {"debug", "info", "warn", "error"};
+    return {
+        {"APP_ENV", std::string(appEnvName(appEnv))},
+        {"FCGI_LISTEN", fcgiListen},
+        {"LISTEN_BACKLOG", std::to_string(listenBacklog)},
+        {"WORKERS", std::to_string(workers)},
+        {"THREADS_PER_WORKER", std::to_string(threadsPerWorker)},
+        {"MAX_REQUESTS_PER_WORKER", std::to_string(maxRequestsPerWorker)},
+        {"GRACE_SECONDS", std::to_string(graceSeconds)},
+        {"REQUEST_TIMEOUT_SECONDS", std::to_string(requestTimeoutSeconds)},
+        {"DB_HOST", db.host},
+        {"DB_PORT", std::to_string(db.port)},
+        {"DB_SOCKET", db.socket},
+        {"DB_NAME", db.name},
+        {"DB_USER", db.user},
+        {"DB_PASSWORD", db.password},
+        {"DB_POOL_MAX", std::to_string(db.poolMax)},
+        {"DB_POOL_IDLE_TIMEOUT_MS", std::to_string(db.poolIdleTimeoutMs)},
+        {"DB_CONNECT_TIMEOUT_MS", std::to_string(db.connectTimeoutMs)},
+        {"DB_POOL_WAIT_MS", std::to_string(db.poolWaitMs)},
+        {"DB_MAX_LIFETIME_MS", std::to_string(db.maxLifetimeMs)},
+        {"DB_STATEMENT_TIMEOUT_MS", std::to_string(db.statementTimeoutMs)},
+        {"JWT_SECRET", jwtSecret},
+        {"JWT_TTL_SECONDS", std::to_string(jwtTtlSeconds)},
+        {"REFRESH_TTL_SECONDS", std::to_string(refreshTtlSeconds)},
+        {"BCRYPT_COST", std::to_string(bcryptCost)},
+        {"CLIENT_URL", origins},
+        {"MAX_BODY_BYTES", std::to_string(maxBodyBytes)},
+        {"LOG_LEVEL", levels[static_cast<int>(logLevel)]},
+        {"SLOW_REQUEST_MS", std::to_string(slowRequestMs)},
+    };
+}
+
+std::vector<std::string_view> Config::changedFrom(const Config& other) const {
+    auto mine = values();
+    auto theirs = other.values();
+    std::vector<std::string_view> changed;
+    for (size_t i = 0; i < mine.size(); ++i) {
+        if (mine[i].second != theirs[i].second) changed.push_back(mine[i].first);
+    }
+    return changed;
+}
+
+bool needsRestart(std::string_view name) {
+    return name == "FCGI_LISTEN" || name == "LISTEN_BACKLOG";
+}
+
+std::vector<std::pair<std::string, std::string>> parseEnvFile(std::string_view text,
+                                                              std::string_view path) {
+    auto isBlank = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; };
+    auto trim = [&isBlank](std::string_view s) {
+        while (!s.empty() && isBlank(s.front())) s.remove_prefix(1);
+        while (!s.empty() && isBlank(s.back())) s.remove_suffix(1);
+        return s;
+    };
+    std::vector<std::pair<std::string, std::string>> out;
+    int lineNo = 0;
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        std::string_view line = trim(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        ++lineNo;
+        auto fail = [&](const std::string& what) {
+            return ConfigError("RESTD_ENV_FILE " + std::string(path) + " line " +
+                               std::to_string(lineNo) + ": " + what);
+        };
+        if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+        if (line.starts_with("export ")) line = trim(line.substr(7));
+        size_t eq = line.find('=');
+        if (eq == std::string_view::npos) throw fail("expected KEY=value");
+        std::string_view key = trim(line.substr(0, eq));
+        bool validKey = !key.empty() && !(key.front() >= '0' && key.front() <= '9') &&
+                        std::all_of(key.begin(), key.end(), [](char ch) {
+                            return ch == '_' || (ch >= 'A' && ch <= 'Z') ||
+                                   (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+                        });
+        if (!validKey) throw fail("'" + std::string(key) + "' is not a variable name");
+        std::string_view raw = trim(line.substr(eq + 1));
+        std::string value;
+        if (raw.size() >= 2 && raw.front() == '\'' && raw.back() == '\'') {
+            value = raw.substr(1, raw.size() - 2);
+        } else if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
+            raw = raw.substr(1, raw.size() - 2);
+            for (size_t i = 0; i < raw.size(); ++i) {
+                if (raw[i] == '\\' && i + 1 < raw.size() && std::strchr("\\\"$`", raw[i + 1])) {
+                    ++i;
+                }
+                value += raw[i];
+            }
+        } else if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
+            throw fail("unterminated quote in the value of " + std::string(key));
+        } else {
+            value = raw;
+        }
+        out.emplace_back(key, std::move(value));
+    }
+    return out;
 }
 
 }  // namespace restd::app

@@ -1,13 +1,17 @@
 // Config: every setting restd reads, from environment variables (systemd's
-// EnvironmentFile feeds the same). Parsed once in the master before forking;
-// workers get a copy. A missing or invalid value throws ConfigError whose
-// message names the variable.
+// EnvironmentFile feeds the same), overridden by the optional env file that
+// RESTD_ENV_FILE names. The master parses it at start and again on SIGHUP
+// (the environment of a running process cannot change; the file can); each
+// worker gets the copy current when it was forked. A missing or invalid value
+// throws ConfigError whose message names the variable.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace restd::app {
@@ -43,6 +47,7 @@ struct Config {
     int threadsPerWorker = 16;
     long maxRequestsPerWorker = 0;  // 0: never recycle
     int graceSeconds = 10;
+    int requestTimeoutSeconds = 30;  // 0: requests may run forever
     DbConfig db;
     std::string jwtSecret;
     int jwtTtlSeconds = 900;
@@ -55,8 +60,29 @@ struct Config {
 
     // `lookup` returns the variable's value or nullptr. Throws ConfigError.
     static Config fromEnvironment(const std::function<const char*(const char*)>& lookup);
-    static Config fromProcessEnvironment();
+    // The process environment, overridden by the file RESTD_ENV_FILE names
+    // when that variable is set (a missing or unreadable file is an error).
+    // Names in the file that are no restd setting go to `ignoredKeys`.
+    static Config load(std::vector<std::string>* ignoredKeys = nullptr);
+
+    // Every setting as (variable name, value as text), in README order.
+    // Holds secrets: for comparing, never for logging.
+    std::vector<std::pair<std::string_view, std::string>> values() const;
+    // Names of the variables whose values differ from `other`'s.
+    std::vector<std::string_view> changedFrom(const Config& other) const;
 };
+
+// Settings bound to the listen socket, which lives as long as the master:
+// a reload logs a change to them as "needs restart" and keeps the old value.
+bool needsRestart(std::string_view name);
+
+// KEY=value lines as systemd's EnvironmentFile reads them: blank lines and
+// lines starting with # or ; are skipped, an optional "export " prefix, blanks
+// around key and value dropped, a value in matching single or double quotes
+// unquoted (in double quotes \\ \" \$ and \` are escapes). Later lines win.
+// Throws ConfigError naming `path` and the line.
+std::vector<std::pair<std::string, std::string>> parseEnvFile(std::string_view text,
+                                                              std::string_view path);
 
 std::string_view appEnvName(AppEnv env);
 

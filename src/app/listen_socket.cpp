@@ -76,6 +76,11 @@ ListenSocket openListenSocket(const std::string& spec, int backlog) {
     } else if (spec.starts_with("unix:")) {
         ls.unixPath = spec.substr(5);
         ls.fd = openUnix(ls.unixPath, backlog);
+        struct stat st {};
+        if (lstat(ls.unixPath.c_str(), &st) == 0) {
+            ls.pathDev = st.st_dev;
+            ls.pathIno = st.st_ino;
+        }
     } else {
         ls.fd = openTcp(spec, backlog);
     }
@@ -83,6 +88,16 @@ ListenSocket openListenSocket(const std::string& spec, int backlog) {
     int flags = fcntl(ls.fd, F_GETFL, 0);
     fcntl(ls.fd, F_SETFL, flags | O_NONBLOCK);
     return ls;
+}
+
+void unlinkListenPath(ListenSocket& socket) {
+    if (socket.unixPath.empty()) return;
+    struct stat st {};
+    if (lstat(socket.unixPath.c_str(), &st) == 0 && st.st_dev == socket.pathDev &&
+        st.st_ino == socket.pathIno) {
+        unlink(socket.unixPath.c_str());
+    }
+    socket.unixPath.clear();
 }
 
 }  // namespace restd::app

@@ -3,6 +3,8 @@
 // Opened by the master before forking; every worker accepts on it.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace restd::app {
@@ -10,10 +12,18 @@ namespace restd::app {
 struct ListenSocket {
     int fd = -1;
     std::string unixPath;  // removed on shutdown when we created it
+    dev_t pathDev = 0;     // identity of the file we bound at unixPath
+    ino_t pathIno = 0;
     bool fromSystemd = false;
 };
 
 // Throws std::runtime_error with a message naming FCGI_LISTEN on failure.
 ListenSocket openListenSocket(const std::string& spec, int backlog);
+
+// Removes the unix socket's path, unless another process has bound a socket
+// there since (a new instance started while this one drains). New clients
+// then fail at once instead of queueing where nobody will accept them; the
+// connections already queued stay for the workers that still run.
+void unlinkListenPath(ListenSocket& socket);
 
 }  // namespace restd::app

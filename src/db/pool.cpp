@@ -36,9 +36,10 @@ Pool::Lease Pool::acquire() {
             if (!expired && stale) {
                 lock.unlock();
                 bool alive = conn->isAlive();
+                if (!alive) app::log::warn("db connection lost while idle; it will be replaced");
                 lock.lock();
                 expired = !alive;
-                if (!alive) app::log::warn("db connection lost while idle; reconnecting");
+                if (!alive) noteTrouble(true);
             }
             if (expired) {
                 --open_;
@@ -54,10 +55,26 @@ Pool::Lease Pool::acquire() {
             lock.unlock();
             try {
                 auto conn = std::make_unique<Connection>(config_);
+                lock.lock();
+                if (lost_ > 0 || failedConnects_ > 0) {
+                    const long lost = lost_, failed = failedConnects_;
+                    const auto since = troubleSince_;
+                    lost_ = failedConnects_ = 0;
+                    lock.unlock();
+                    app::log::info(
+                        "db reconnected",
+                        {{"lostConnections", lost},
+                         {"failedConnects", failed},
+                         {"afterMs",
+                          static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                Clock::now() - since)
+                                                .count())}});
+                }
                 return Lease(this, std::move(conn));
             } catch (...) {
-                lock.lock();
+                if (!lock.owns_lock()) lock.lock();
                 --open_;
+                noteTrouble(false);
                 available_.notify_one();
                 throw;
             }
@@ -87,13 +104,24 @@ void Pool::release(std::unique_ptr<Connection> conn) {
         std::lock_guard lock(mutex_);
         if (conn->broken()) {
             --open_;
+            noteTrouble(true);
             discard = std::move(conn);
         } else {
             idle_.push_back(std::move(conn));
         }
     }
+    if (discard) app::log::warn("db connection lost; it will be replaced");
     available_.notify_one();
     app::metrics::publishPool(*this);
+}
+
+void Pool::noteTrouble(bool connectionLost) {
+    if (lost_ == 0 && failedConnects_ == 0) troubleSince_ = std::chrono::steady_clock::now();
+    if (connectionLost) {
+        ++lost_;
+    } else {
+        ++failedConnects_;
+    }
 }
 
 PoolStats Pool::stats() const {

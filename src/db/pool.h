@@ -2,7 +2,9 @@
 // Created after fork (never inherited across it). acquire() hands out a Lease
 // that returns the connection when destroyed; a connection that failed with a
 // lost-connection error is discarded instead. Waits at most poolWaitMs for a
-// free slot, then throws db::Error(Unavailable). Thread-safe.
+// free slot, then throws db::Error(Unavailable). Logs a connection it
+// discards as lost, and the first successful connect after such losses or
+// failed connects ("db reconnected"). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -63,6 +65,8 @@ class Pool {
 
   private:
     void release(std::unique_ptr<Connection> conn);
+    // Under mutex_: a connection was found dead, or a connect failed.
+    void noteTrouble(bool connectionLost);
 
     const app::DbConfig config_;
     mutable std::mutex mutex_;
@@ -70,6 +74,11 @@ class Pool {
     std::vector<std::unique_ptr<Connection>> idle_;  // most recently used at the back
     int open_ = 0;                                   // idle + leased + being opened
     int waiting_ = 0;
+    // Since the last good connect: connections discarded as lost, failed
+    // connects, and when the first of these happened.
+    int lost_ = 0;
+    int failedConnects_ = 0;
+    std::chrono::steady_clock::time_point troubleSince_{};
 };
 
 }  // namespace restd::db

@@ -1,6 +1,6 @@
 // Runs last (files link, and so run, in sorted order): like nginx-tests, the
 // restd log of the whole run must hold no sanitizer report and no worker death
-// other than the kills the tests did on purpose. Then the stack is stopped
+// other than the kills and request timeouts the tests caused on purpose. Then the stack is stopped
 // here, so that reports written at exit (LeakSanitizer) and crashes during the
 // graceful stop are caught too; the fixture's own stop is then a no-op.
 #include <signal.h>
@@ -28,7 +28,8 @@ constexpr std::string_view kSanitizerMarks[] = {
 
 struct LogScan {
     std::vector<std::string> problems;
-    int killedDeaths = 0;  // workers dead of SIGKILL
+    int killedDeaths = 0;     // workers dead of SIGKILL
+    int requestTimeouts = 0;  // workers replaced after a request outran REQUEST_TIMEOUT_SECONDS
 };
 
 // The text right after `"key":` (blanks allowed around the colon) in a JSON
@@ -57,14 +58,23 @@ std::optional<long> intField(std::string_view line, std::string_view key) {
     return std::stol(std::string(rest->substr(0, digits)));
 }
 
-bool isWorkerDeath(std::string_view line) {
+bool hasMessage(std::string_view line, std::string_view msg) {
     auto rest = afterKey(line, "msg");
-    return rest && rest->starts_with("\"worker died\"");
+    return rest && rest->starts_with("\"" + std::string(msg) + "\"");
 }
+
+bool isWorkerDeath(std::string_view line) { return hasMessage(line, "worker died"); }
+
+// The restd exit status of a worker that outran REQUEST_TIMEOUT_SECONDS.
+constexpr long kExitRequestTimeout = 124;
 
 // The master logs a dead worker as {"msg":"worker died",...,"signal":N} or
 // {...,"exitCode":N}. allowedSignals: deaths that are not crashes (SIGKILL is
-// counted separately, to compare with the kills the tests made).
+// counted separately, to compare with the kills the tests made). A worker
+// replaced after a request timeout is {"msg":"worker exited","cause":"request
+// timeout","exitCode":124}, counted to compare with the timeouts the tests
+// provoked; {"msg":"worker killed"} (it outlived GRACE_SECONDS while stopping)
+// means a request hung, which no test does.
 LogScan scanLog(const std::string& text, std::initializer_list<int> allowedSignals) {
     LogScan scan;
     size_t start = 0;
@@ -79,6 +89,18 @@ LogScan scanLog(const std::string& text, std::initializer_list<int> allowedSigna
                 scan.problems.push_back("sanitizer report: " + line);
                 break;
             }
+        }
+        if (hasMessage(line, "worker killed")) {
+            scan.problems.push_back("a stopping worker outlived GRACE_SECONDS: " + line);
+            continue;
+        }
+        if (hasMessage(line, "worker exited") &&
+            line.find("\"cause\":\"request timeout\"") != std::string::npos) {
+            ++scan.requestTimeouts;
+            if (intField(line, "exitCode") != kExitRequestTimeout) {
+                scan.problems.push_back("request-timeout exit without exit code 124: " + line);
+            }
+            continue;
         }
         if (!isWorkerDeath(line)) continue;
         if (auto signal = intField(line, "signal")) {
@@ -121,6 +143,11 @@ BOOST_AUTO_TEST_CASE(restd_log_has_no_sanitizer_report_or_unexpected_worker_deat
                         "the log shows " << scan.killedDeaths
                                          << " worker deaths by SIGKILL; the tests killed "
                                          << stack().workersKilled());
+    BOOST_CHECK_MESSAGE(scan.requestTimeouts == stack().requestTimeouts(),
+                        "the log shows " << scan.requestTimeouts
+                                         << " workers replaced after a request timeout; the tests "
+                                            "provoked "
+                                         << stack().requestTimeouts());
 }
 
 // By now the tests have registered, logged in, refreshed and sent forged

@@ -86,6 +86,10 @@ class Stack {
     // them from crashes.
     void noteWorkerKilled() { ++workersKilled_; }
     int workersKilled() const { return workersKilled_; }
+    // Requests made to outrun REQUEST_TIMEOUT_SECONDS on purpose (each costs a
+    // worker, which the log shows as exiting with cause "request timeout").
+    void noteRequestTimeout() { ++requestTimeouts_; }
+    int requestTimeouts() const { return requestTimeouts_; }
 
     const std::filesystem::path& repoRoot() const { return root_; }
     // <repo>/var/test-stack, or $TEST_STACK_DIR (two test runs side by side).
@@ -104,6 +108,7 @@ class Stack {
     std::map<std::string, std::string> env_;
     bool running_ = false;
     int workersKilled_ = 0;
+    int requestTimeouts_ = 0;
 };
 
 // The stack of this test run.

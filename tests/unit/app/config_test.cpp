@@ -1,11 +1,21 @@
 #include "app/config.h"
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 using restd::app::AppEnv;
 using restd::app::Config;
 using restd::app::ConfigError;
+using restd::app::parseEnvFile;
 
 namespace {
 
@@ -26,6 +36,62 @@ std::string errorOf(std::map<std::string, std::string> env) {
     return "";
 }
 
+// parseEnvFile's pairs as "KEY=value" lines (printable in failure messages).
+std::vector<std::string> parsed(std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& [key, value] : parseEnvFile(text, "f")) out.push_back(key + "=" + value);
+    return out;
+}
+
+// The message of the ConfigError parsing `text` raises (empty when it parses).
+std::string envFileErrorOf(std::string_view text) {
+    try {
+        parseEnvFile(text, "/etc/restd/restd.env");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Sets process environment variables for the length of a scope, then puts
+// the previous values back.
+class ScopedEnv {
+  public:
+    explicit ScopedEnv(const std::map<std::string, std::optional<std::string>>& values) {
+        for (const auto& [name, value] : values) {
+            const char* old = std::getenv(name.c_str());
+            saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+            set(name, value);
+        }
+    }
+    ~ScopedEnv() {
+        for (const auto& [name, value] : saved_) set(name, value);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+  private:
+    static void set(const std::string& name, const std::optional<std::string>& value) {
+        if (value) {
+            setenv(name.c_str(), value->c_str(), 1);
+        } else {
+            unsetenv(name.c_str());
+        }
+    }
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// A file under the temp directory, removed at the end of the scope.
+struct TempFile {
+    std::filesystem::path path;
+    explicit TempFile(const std::string& text)
+        : path(std::filesystem::temp_directory_path() /
+               ("restd-config-test-" + std::to_string(getpid()) + ".env")) {
+        std::ofstream(path) << text;
+    }
+    ~TempFile() { std::filesystem::remove(path); }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(app_config)
@@ -41,6 +107,7 @@ BOOST_AUTO_TEST_CASE(applies_documented_defaults) {
     BOOST_REQUIRE(c.clientUrls.size() == 1u);
     BOOST_TEST(c.clientUrls[0] == "http://localhost:3000");
     BOOST_TEST(c.workers >= 1);
+    BOOST_TEST(c.requestTimeoutSeconds == 30);
 }
 
 BOOST_AUTO_TEST_CASE(reads_every_kind_of_value) {
@@ -84,6 +151,130 @@ BOOST_AUTO_TEST_CASE(invalid_enums_name_the_variable) {
     BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"LOG_LEVEL", "loud"}}).starts_with("LOG_LEVEL"));
     BOOST_TEST(
         errorOf({{"JWT_SECRET", "s"}, {"FCGI_LISTEN", "/tmp/sock"}}).starts_with("FCGI_LISTEN"));
+}
+
+BOOST_AUTO_TEST_CASE(request_timeout_is_zero_to_a_day) {
+    BOOST_TEST(
+        load({{"JWT_SECRET", "s"}, {"REQUEST_TIMEOUT_SECONDS", "0"}}).requestTimeoutSeconds == 0);
+    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"REQUEST_TIMEOUT_SECONDS", "-1"}})
+                   .starts_with("REQUEST_TIMEOUT_SECONDS"));
+    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"REQUEST_TIMEOUT_SECONDS", "86401"}})
+                   .starts_with("REQUEST_TIMEOUT_SECONDS"));
+}
+
+BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
+    Config a = load({{"JWT_SECRET", "s"}});
+    Config b = load({{"JWT_SECRET", "t"},
+                     {"CLIENT_URL", "http://a.example"},
+                     {"LOG_LEVEL", "debug"},
+                     {"FCGI_LISTEN", "127.0.0.1:9000"}});
+    std::vector<std::string_view> changed = b.changedFrom(a);
+    std::vector<std::string_view> expected = {"FCGI_LISTEN", "JWT_SECRET", "CLIENT_URL",
+                                              "LOG_LEVEL"};
+    BOOST_TEST(changed == expected, boost::test_tools::per_element());
+    BOOST_TEST(a.changedFrom(a).empty());
+}
+
+BOOST_AUTO_TEST_CASE(values_cover_every_documented_variable_once) {
+    Config c = load({{"JWT_SECRET", "s"}});
+    auto values = c.values();
+    BOOST_TEST(values.size() == 28u);
+    for (size_t i = 0; i < values.size(); ++i) {
+        for (size_t j = i + 1; j < values.size(); ++j)
+            BOOST_TEST(values[i].first != values[j].first);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(only_socket_settings_need_a_restart) {
+    BOOST_TEST(restd::app::needsRestart("FCGI_LISTEN"));
+    BOOST_TEST(restd::app::needsRestart("LISTEN_BACKLOG"));
+    BOOST_TEST(!restd::app::needsRestart("WORKERS"));
+    BOOST_TEST(!restd::app::needsRestart("CLIENT_URL"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(app_env_file)
+
+BOOST_AUTO_TEST_CASE(reads_assignments_and_skips_comments_and_blank_lines) {
+    std::vector<std::string> got = parsed(
+        "# restd settings\n"
+        "\n"
+        "WORKERS=4\n"
+        "  ; another comment\n"
+        "export LOG_LEVEL=debug\r\n"
+        "CLIENT_URL = http://a.example, http://b.example \n"
+        "EMPTY=\n"
+        "WORKERS=5");
+    std::vector<std::string> expected = {"WORKERS=4", "LOG_LEVEL=debug",
+                                         "CLIENT_URL=http://a.example, http://b.example",
+                                         "EMPTY=", "WORKERS=5"};
+    BOOST_TEST(got == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(unquotes_single_and_double_quoted_values) {
+    std::vector<std::string> got = parsed(
+        "A='it has # and spaces'\n"
+        "B=\"say \\\"hi\\\" \\\\ \\$HOME\"\n"
+        "C=\"\"\n"
+        "D=no'quotes'inside\n");
+    std::vector<std::string> expected = {"A=it has # and spaces", "B=say \"hi\" \\ $HOME",
+                                         "C=", "D=no'quotes'inside"};
+    BOOST_TEST(got == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_file_and_the_line) {
+    BOOST_TEST(envFileErrorOf("A=1\nnot an assignment\n") ==
+               "RESTD_ENV_FILE /etc/restd/restd.env line 2: expected KEY=value");
+    BOOST_TEST(envFileErrorOf("1A=x").starts_with("RESTD_ENV_FILE /etc/restd/restd.env line 1:"));
+    BOOST_TEST(envFileErrorOf("A B=x").find("'A B' is not a variable name") != std::string::npos);
+    BOOST_TEST(envFileErrorOf("\n\nA=\"open").find("line 3: unterminated quote") !=
+               std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(file_values_override_the_environment) {
+    TempFile file("# test\nWORKERS=3\nCLIENT_URL=http://from-file.example\nNOT_A_SETTING=1\n");
+    ScopedEnv env({{"RESTD_ENV_FILE", file.path.string()},
+                   {"JWT_SECRET", "from-env"},
+                   {"WORKERS", "7"},
+                   {"LOG_LEVEL", "warn"}});
+    std::vector<std::string> ignored;
+    Config c = Config::load(&ignored);
+    BOOST_TEST(c.workers == 3);
+    BOOST_TEST(c.jwtSecret == "from-env");
+    BOOST_TEST((c.logLevel == restd::app::LogLevel::Warn));
+    BOOST_REQUIRE(c.clientUrls.size() == 1u);
+    BOOST_TEST(c.clientUrls[0] == "http://from-file.example");
+    BOOST_TEST(ignored == std::vector<std::string>{"NOT_A_SETTING"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_invalid_value_in_the_file_names_the_variable) {
+    TempFile file("WORKERS=zero\n");
+    ScopedEnv env({{"RESTD_ENV_FILE", file.path.string()}, {"JWT_SECRET", "s"}});
+    try {
+        Config::load();
+        BOOST_ERROR("no ConfigError");
+    } catch (const ConfigError& e) {
+        BOOST_TEST(std::string(e.what()).starts_with("WORKERS"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_is_an_error_naming_the_variable) {
+    ScopedEnv env({{"RESTD_ENV_FILE", "/nonexistent/restd.env"}, {"JWT_SECRET", "s"}});
+    try {
+        Config::load();
+        BOOST_ERROR("no ConfigError");
+    } catch (const ConfigError& e) {
+        BOOST_TEST(
+            std::string(e.what()).starts_with("RESTD_ENV_FILE: cannot read "
+                                              "'/nonexistent/restd.env'"));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(without_the_variable_only_the_environment_counts) {
+    ScopedEnv env({{"RESTD_ENV_FILE", std::nullopt}, {"JWT_SECRET", "s"}, {"WORKERS", "6"}});
+    BOOST_TEST(Config::load().workers == 6);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,75 @@
+// Load of the supervision tests: a few client threads sending a fixed mix of
+// requests through nginx, bounded in count and in time, counting the answers
+// that were not the expected status. Each thread sends from its own loopback
+// address (127.0.2.N), so that nginx's per-address rate limit never answers
+// for restd; each request is a new connection (http_client.h).
+//
+// start() returns at once; stop() (or a bound) ends the load and returns the
+// figures. Only stop() and sent() may be called while it runs. Not copyable.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace restd::test {
+
+struct LoadRequest {
+    std::string method = "GET";
+    std::string path;  // on the stack's BASE_URL
+    std::vector<std::string> headers = {};
+    std::string body = {};
+    long expectStatus = 200;
+};
+
+struct LoadResult {
+    long sent = 0;
+    long failed = 0;
+    std::map<std::string, long> failures;  // "GET 502", "POST transfer failed" -> count
+    std::vector<std::string> examples;     // the first few failures, for messages
+    double seconds = 0;
+    bool boundReached = false;  // ended by a bound rather than by stop()
+
+    // "2 of 1834 failed (GET 502: 1, POST 502: 1) in 6.1 s"
+    std::string summary() const;
+    // Failures whose key is not in `allowed`.
+    long failedOtherThan(const std::vector<std::string>& allowed) const;
+};
+
+class Load {
+  public:
+    struct Options {
+        int threads = 6;
+        long maxRequests = 20000;
+        std::chrono::milliseconds maxDuration{12000};
+        std::chrono::milliseconds pause{0};  // per thread, between two requests
+    };
+
+    Load(std::vector<LoadRequest> mix, Options options);
+    ~Load();  // stops and joins
+    Load(const Load&) = delete;
+    Load& operator=(const Load&) = delete;
+
+    void start();
+    long sent() const { return sent_.load(); }
+    LoadResult stop();
+
+  private:
+    void run(int thread);
+
+    const std::vector<LoadRequest> mix_;
+    const Options options_;
+    std::vector<std::thread> threads_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> boundReached_{false};
+    std::atomic<long> sent_{0};
+    std::chrono::steady_clock::time_point startedAt_;
+    std::mutex mutex_;  // guards result_
+    LoadResult result_;
+};
+
+}  // namespace restd::test
