@@ -3,8 +3,11 @@
 # SANITIZE=1 builds with ASan+UBSan into build/asan (bin/asan for binaries).
 
 CXX      ?= g++
-PREFIX   ?= /usr/local
-DESTDIR  ?=
+# make install DESTDIR=<staging> PREFIX=/usr SYSCONFDIR=/etc, as the .deb does.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DESTDIR    ?=
 
 ifeq ($(SANITIZE),1)
   BUILD   := build/asan
@@ -76,13 +79,26 @@ run: deps
 	@$(MAKE) --no-print-directory $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd scripts/stack run
 
+# The units name /usr/sbin/restd, /usr/share/doc/restd and /etc/restd: they
+# are rewritten for PREFIX and SYSCONFDIR, so ExecStart= finds the binary.
+UNIT_SED := -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' -e 's|/usr/share/doc/restd|$(PREFIX)/share/doc/restd|g' \
+            -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g'
+
 install: $(BIN)/restd
 	install -D -m 0755 $(BIN)/restd $(DESTDIR)$(PREFIX)/sbin/restd
+	sed -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g' scripts/deploy >$(DESTDIR)$(PREFIX)/sbin/restd-deploy
+	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/restd-deploy
 	install -D -m 0755 scripts/migrate $(DESTDIR)$(PREFIX)/share/restd/scripts/migrate
 	install -d $(DESTDIR)$(PREFIX)/share/restd/sql $(DESTDIR)$(PREFIX)/share/restd/nginx
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/restd/sql/
 	install -m 0644 nginx/*.conf $(DESTDIR)$(PREFIX)/share/restd/nginx/
-	install -D -m 0644 systemd/restd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/restd.service
+	install -d $(DESTDIR)$(UNITDIR)
+	for unit in restd.service restd.socket; do \
+	    sed $(UNIT_SED) systemd/$$unit >$(DESTDIR)$(UNITDIR)/$$unit && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
+	done
+	install -D -m 0644 systemd/restd.env.example $(DESTDIR)$(SYSCONFDIR)/restd/restd.env.example
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/restd/README.md
 
 clean:
 	rm -rf build bin
