@@ -8,6 +8,8 @@ PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
+# make deb writes restd_<version>_<arch>.deb here (staging in DEB_OUT/deb-root).
+DEB_OUT    ?= build
 
 ifeq ($(SANITIZE),1)
   BUILD   := build/asan
@@ -37,7 +39,7 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all deps test unit-test integration-test run clean install format format-check
+.PHONY: all deps test unit-test integration-test run clean install deb format format-check
 .DEFAULT_GOAL := all
 
 all: $(BIN)/restd
@@ -99,6 +101,12 @@ install: $(BIN)/restd
 	done
 	install -D -m 0644 systemd/restd.env.example $(DESTDIR)$(SYSCONFDIR)/restd/restd.env.example
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/restd/README.md
+
+# A binary package of the `make install` tree (PREFIX=/usr); see packaging/deb/build.
+deb: $(BIN)/restd
+	rm -rf $(DEB_OUT)/deb-root
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_OUT)/deb-root) PREFIX=/usr SYSCONFDIR=/etc
+	packaging/deb/build $(DEB_OUT)/deb-root $(DEB_OUT)
 
 clean:
 	rm -rf build bin
