@@ -85,6 +85,8 @@ class Stack {
     int workersKilled() const { return workersKilled_; }
 
     const std::filesystem::path& repoRoot() const { return root_; }
+    // The restd binary the stack runs (bin/restd, or $RESTD_BIN).
+    const std::filesystem::path& restdBin() const { return restdBin_; }
     // <repo>/var/test-stack, or $TEST_STACK_DIR (two test runs side by side).
     std::filesystem::path stackDir() const;
     std::filesystem::path outputPath() const {
