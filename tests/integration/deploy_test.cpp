@@ -164,8 +164,11 @@ struct Deployment {
     std::map<std::string, std::string> values;
 };
 
-CommandResult runDeploy(const fs::path& envFile) {
-    fs::path deploy = installedTree() / "usr/sbin/restd-deploy";
+// The installed copy by default; the repository's scripts/deploy finds
+// scripts/migrate differently.
+CommandResult runDeploy(const fs::path& envFile, bool fromRepo = false) {
+    fs::path deploy = fromRepo ? stack().repoRoot() / "scripts/deploy"
+                               : installedTree() / "usr/sbin/restd-deploy";
     return runCommand({deploy.string(), "--env-file", envFile.string(), "--no-system-user",
                        "--admin-user", osUser()},
                       {}, 120s);
@@ -398,7 +401,7 @@ BOOST_AUTO_TEST_CASE(restd_deploy_never_overwrites_an_existing_password) {
     std::string text = d.afterFirst;
     text.replace(text.find("DB_PASSWORD=") + 12, 64, std::string(64, 'f'));
     std::ofstream(other) << text;
-    CommandResult r = runDeploy(other);
+    CommandResult r = runDeploy(other, /*fromRepo=*/true);
     BOOST_CHECK_MESSAGE(!r.ok(), "restd-deploy accepted a wrong password: " << r.summary());
     BOOST_CHECK_MESSAGE(contains(r.output, "cannot log in as restd_deploy"), r.output);
     // The account still has the first password.
