@@ -3,8 +3,13 @@
 # SANITIZE=1 builds with ASan+UBSan into build/asan (bin/asan for binaries).
 
 CXX      ?= g++
-PREFIX   ?= /usr/local
-DESTDIR  ?=
+# make install DESTDIR=<staging> PREFIX=/usr SYSCONFDIR=/etc, as the .deb does.
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DESTDIR    ?=
+# make deb writes restd_<version>_<arch>.deb here (staging in DEB_OUT/deb-root).
+DEB_OUT    ?= build
 
 ifeq ($(SANITIZE),1)
   BUILD   := build/asan
@@ -34,7 +39,7 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all deps docs test unit-test integration-test run clean install format format-check
+.PHONY: all deps docs test unit-test integration-test run clean install deb format format-check
 .DEFAULT_GOAL := all
 
 all: $(BIN)/restd
@@ -87,13 +92,38 @@ run: deps
 	@$(MAKE) --no-print-directory docs $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd scripts/stack run
 
-install: $(BIN)/restd
+# The units name /usr/sbin/restd, /usr/share/doc/restd and /etc/restd: they
+# are rewritten for PREFIX and SYSCONFDIR, so ExecStart= finds the binary.
+UNIT_SED := -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' -e 's|/usr/share/doc/restd|$(PREFIX)/share/doc/restd|g' \
+            -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g'
+
+install: $(BIN)/restd docs
 	install -D -m 0755 $(BIN)/restd $(DESTDIR)$(PREFIX)/sbin/restd
+	sed -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g' scripts/deploy >$(DESTDIR)$(PREFIX)/sbin/restd-deploy
+	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/restd-deploy
 	install -D -m 0755 scripts/migrate $(DESTDIR)$(PREFIX)/share/restd/scripts/migrate
 	install -d $(DESTDIR)$(PREFIX)/share/restd/sql $(DESTDIR)$(PREFIX)/share/restd/nginx
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/restd/sql/
-	install -m 0644 nginx/*.conf $(DESTDIR)$(PREFIX)/share/restd/nginx/
-	install -D -m 0644 systemd/restd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/restd.service
+	for conf in nginx/*.conf; do \
+	    sed -e 's|/usr/local/share/restd/|$(PREFIX)/share/restd/|g' $$conf \
+	        >$(DESTDIR)$(PREFIX)/share/restd/nginx/$$(basename $$conf) || exit 1; \
+	done
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/restd/nginx/*.conf
+	install -d $(DESTDIR)$(PREFIX)/share/restd/docs
+	install -m 0644 build/docs/* $(DESTDIR)$(PREFIX)/share/restd/docs/
+	install -d $(DESTDIR)$(UNITDIR)
+	for unit in restd.service restd.socket; do \
+	    sed $(UNIT_SED) systemd/$$unit >$(DESTDIR)$(UNITDIR)/$$unit && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
+	done
+	install -D -m 0644 systemd/restd.env.example $(DESTDIR)$(SYSCONFDIR)/restd/restd.env.example
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/restd/README.md
+
+# A binary package of the `make install` tree (PREFIX=/usr); see packaging/deb/build.
+deb: $(BIN)/restd
+	rm -rf $(DEB_OUT)/deb-root
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_OUT)/deb-root) PREFIX=/usr SYSCONFDIR=/etc
+	packaging/deb/build $(DEB_OUT)/deb-root $(DEB_OUT)
 
 clean:
 	rm -rf build bin

@@ -1,0 +1,539 @@
+// Deployment (DESIGN.md "systemd"; README "Deploy behind your nginx"): the
+// units pass systemd-analyze (verify, and an offline exposure below 2.0);
+// restd serves on a socket handed over the way systemd hands it (through
+// systemd-socket-activate, and across a restart with the socket held open);
+// make install lays out the documented tree; restd-deploy prepares a database
+// on the stack's MariaDB and changes nothing the second time; make deb builds
+// a package lintian accepts.
+//
+// Tools come from scripts/deps (systemd, dpkg-dev, lintian); a missing one
+// fails its test with the package to install. Scratch files go to
+// <stack dir>-deploy (fresh each run), sockets to a short /tmp directory.
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../support/fcgi_client.h"
+#include "../support/process.h"
+#include "../support/stack.h"
+
+using namespace restd::test;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Variables of the `make test` that runs us: a child make would try to join
+// its jobserver.
+const EnvEdits kMakeEnv = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"};
+
+const fs::path& scratch() {
+    static const fs::path dir = [] {
+        fs::path d = stack().stackDir();
+        d += "-deploy";
+        fs::remove_all(d);
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+// Unix socket paths must fit sun_path (108 bytes); the repository may be deep.
+struct SocketDir {
+    fs::path path;
+    SocketDir() {
+        char tmpl[] = "/tmp/restd-deploy-XXXXXX";
+        if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+        path = tmpl;
+    }
+    ~SocketDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+const fs::path& socketDir() {
+    static const SocketDir dir;
+    return dir.path;
+}
+
+void requireTool(const std::string& tool, const std::string& package) {
+    bool found = false;
+    std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "");
+    for (std::string dir; !found && std::getline(path, dir, ':');) {
+        found = !dir.empty() && access((fs::path(dir) / tool).c_str(), X_OK) == 0;
+    }
+    BOOST_REQUIRE_MESSAGE(found, tool << " is not installed: scripts/deps installs it (Debian "
+                                      << "package " << package << ")");
+}
+
+// make in the repository, for the same build (SANITIZE=1 when the tests run
+// bin/asan/restd) so that it reuses the binary under test.
+CommandResult make(std::vector<std::string> args) {
+    std::vector<std::string> argv = {"make", "-C", stack().repoRoot().string(),
+                                     "--no-print-directory"};
+    if (stack().restdBin().parent_path().filename() == "asan") argv.push_back("SANITIZE=1");
+    argv.insert(argv.end(), args.begin(), args.end());
+    return runCommand(argv, kMakeEnv, 300s);
+}
+
+// KEY=value lines of an env file; comments and blank lines skipped.
+std::map<std::string, std::string> readEnvFile(const fs::path& file) {
+    std::map<std::string, std::string> values;
+    std::istringstream lines(readFile(file));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty() || line.front() == '#') continue;
+        size_t eq = line.find('=');
+        if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return values;
+}
+
+// Relative path -> permission bits of every regular file under root.
+std::map<std::string, unsigned> filesUnder(const fs::path& root) {
+    std::map<std::string, unsigned> files;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        if (!entry.is_regular_file()) continue;
+        files[fs::relative(entry.path(), root).string()] =
+            static_cast<unsigned>(entry.status().permissions()) & 07777;
+    }
+    return files;
+}
+
+// The tree `make install PREFIX=/usr SYSCONFDIR=/etc` must produce, with modes.
+std::map<std::string, unsigned> expectedTree() {
+    const fs::path& repo = stack().repoRoot();
+    std::map<std::string, unsigned> tree = {
+        {"usr/sbin/restd", 0755},
+        {"usr/sbin/restd-deploy", 0755},
+        {"usr/lib/systemd/system/restd.service", 0644},
+        {"usr/lib/systemd/system/restd.socket", 0644},
+        {"etc/restd/restd.env.example", 0644},
+        {"usr/share/doc/restd/README.md", 0644},
+        {"usr/share/restd/scripts/migrate", 0755},
+    };
+    for (const auto& entry : fs::directory_iterator(repo / "sql")) {
+        if (entry.path().extension() == ".sql") {
+            tree["usr/share/restd/sql/" + entry.path().filename().string()] = 0644;
+        }
+    }
+    for (const auto& entry : fs::directory_iterator(repo / "nginx")) {
+        if (entry.path().extension() == ".conf") {
+            tree["usr/share/restd/nginx/" + entry.path().filename().string()] = 0644;
+        }
+    }
+    // The /docs page: our two files and Swagger UI's assets (Makefile DOCS_ASSETS).
+    for (const char* file : {"index.html", "init.js", "swagger-ui-bundle.js", "swagger-ui.css",
+                             "favicon-16x16.png", "favicon-32x32.png", "LICENSE"}) {
+        tree["usr/share/restd/docs/" + std::string(file)] = 0644;
+    }
+    return tree;
+}
+
+// make install DESTDIR=<scratch>/destdir PREFIX=/usr, once for the suite.
+const fs::path& installedTree() {
+    static fs::path root;
+    static CommandResult result;
+    if (root.empty()) {
+        root = scratch() / "destdir";
+        result = make({"install", "DESTDIR=" + root.string(), "PREFIX=/usr", "SYSCONFDIR=/etc"});
+    }
+    BOOST_REQUIRE_MESSAGE(result.ok(), "make install DESTDIR=" << root << ": " << result.summary());
+    return root;
+}
+
+std::string osUser() {
+    const passwd* pw = getpwuid(geteuid());
+    return pw != nullptr ? pw->pw_name : "root";
+}
+
+// restd-deploy (the installed copy) on the stack's MariaDB with an env file
+// made from systemd/restd.env.example, run twice; once for the suite.
+struct Deployment {
+    fs::path envFile;
+    CommandResult first, second;
+    std::string afterFirst, afterSecond;  // the env file's text after each run
+    std::map<std::string, std::string> values;
+};
+
+// The installed copy by default; the repository's scripts/deploy finds
+// scripts/migrate differently.
+CommandResult runDeploy(const fs::path& envFile, bool fromRepo = false) {
+    fs::path deploy = fromRepo ? stack().repoRoot() / "scripts/deploy"
+                               : installedTree() / "usr/sbin/restd-deploy";
+    return runCommand({deploy.string(), "--env-file", envFile.string(), "--no-system-user",
+                       "--admin-user", osUser()},
+                      {}, 120s);
+}
+
+const Deployment& deployment() {
+    static Deployment d;
+    static bool done = false;
+    if (!done) {
+        done = true;
+        requireTool("mariadb", "mariadb-client");
+        fs::path dir = scratch() / "etc-restd";
+        fs::create_directories(dir);
+        d.envFile = dir / "restd.env";
+        // The shipped example, pointed at the stack's MariaDB.
+        std::istringstream example(readFile(stack().repoRoot() / "systemd/restd.env.example"));
+        std::ofstream out(dir / "restd.env.example");
+        for (std::string line; std::getline(example, line);) {
+            if (line.starts_with("DB_SOCKET=")) line = "DB_SOCKET=" + stack().env("DB_SOCKET");
+            if (line.starts_with("DB_NAME=")) line = "DB_NAME=restd_deploy";
+            if (line.starts_with("DB_USER=")) line = "DB_USER=restd_deploy";
+            out << line << "\n";
+        }
+        out.close();
+        d.first = runDeploy(d.envFile);
+        d.afterFirst = readFile(d.envFile);
+        d.second = runDeploy(d.envFile);
+        d.afterSecond = readFile(d.envFile);
+        d.values = readEnvFile(d.envFile);
+    }
+    BOOST_REQUIRE_MESSAGE(d.first.ok(), "restd-deploy: " << d.first.summary());
+    return d;
+}
+
+// `mariadb` as the deployed application account; nullopt-like: status != 0.
+CommandResult sqlAsApp(const std::string& statement) {
+    const auto& v = deployment().values;
+    return runCommand({"mariadb", "--no-defaults", "--batch", "--skip-column-names",
+                       "--socket=" + v.at("DB_SOCKET"), "--user=" + v.at("DB_USER"),
+                       "--database=" + v.at("DB_NAME"), "--execute=" + statement},
+                      {"MYSQL_PWD=" + v.at("DB_PASSWORD")}, 30s);
+}
+
+// restd's settings from the deployed env file, small and quick to stop.
+std::vector<std::string> restdSettings() {
+    std::vector<std::string> settings;
+    for (const auto& [key, value] : deployment().values) settings.push_back(key + "=" + value);
+    for (const char* s : {"WORKERS=1", "THREADS_PER_WORKER=2", "GRACE_SECONDS=2"}) {
+        settings.emplace_back(s);
+    }
+    // Sanitizer settings of the run reach restd as they reach the stack's.
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+        if (const char* value = std::getenv(name))
+            settings.push_back(std::string(name) + "=" + value);
+    }
+    return settings;
+}
+
+// A listening unix socket, as a socket unit would hold it.
+int listenUnix(const fs::path& path) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string p = path.string();
+    BOOST_REQUIRE_LT(p.size(), sizeof addr.sun_path);
+    std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    BOOST_REQUIRE_GE(fd, 0);
+    BOOST_REQUIRE_EQUAL(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    BOOST_REQUIRE_EQUAL(listen(fd, 64), 0);
+    return fd;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// 32 bytes in lower-case hex, as restd-deploy generates secrets. (No
+// std::regex in this file: GCC 12 warns inside it under ASan.)
+bool isHexSecret(const std::string& value) {
+    return value.size() == 64 && value.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// A maintainer-script line that enables or starts a unit.
+bool enablesOrStarts(const std::string& scripts) {
+    std::istringstream lines(scripts);
+    for (std::string line; std::getline(lines, line);) {
+        if (!contains(line, "systemctl") && !contains(line, "deb-systemd")) continue;
+        for (const char* verb : {" enable", " start", " restart", " reload-or-restart"}) {
+            if (contains(line, verb)) return true;
+        }
+    }
+    return false;
+}
+
+// restd's startup line says where its socket came from.
+constexpr const char* kFromSystemd = R"("listen":"systemd socket")";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(deploy)
+
+BOOST_AUTO_TEST_CASE(service_exposure_is_below_2) {
+    requireTool("systemd-analyze", "systemd");
+    fs::path unit = stack().repoRoot() / "systemd/restd.service";
+    CommandResult r = runCommand({"systemd-analyze", "security", "--offline=true", unit.string()});
+    BOOST_REQUIRE_MESSAGE(r.ok(), "systemd-analyze security: " << r.summary());
+    const std::string label = "Overall exposure level for restd.service: ";
+    size_t at = r.output.find(label);
+    BOOST_REQUIRE_MESSAGE(at != std::string::npos, "no overall exposure line in: " << r.output);
+    const char* number = r.output.c_str() + at + label.size();
+    char* end = nullptr;
+    double exposure = std::strtod(number, &end);
+    BOOST_REQUIRE_MESSAGE(end != number, "no number after '" << label << "' in: " << r.output);
+    BOOST_TEST_MESSAGE("restd.service exposure: " << exposure);
+    BOOST_CHECK_LT(exposure, 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(installed_units_pass_systemd_analyze_verify) {
+    requireTool("systemd-analyze", "systemd");
+    // A real PREFIX (no DESTDIR), so that verify finds ExecStart's binary.
+    fs::path prefix = scratch() / "prefix";
+    CommandResult install = make({"install", "PREFIX=" + (prefix / "usr").string(),
+                                  "SYSCONFDIR=" + (prefix / "etc").string()});
+    BOOST_REQUIRE_MESSAGE(install.ok(), "make install: " << install.summary());
+    fs::path units = prefix / "usr/lib/systemd/system";
+    std::string service = readFile(units / "restd.service");
+    BOOST_CHECK(contains(service, "\nExecStart=" + (prefix / "usr/sbin/restd").string() + "\n"));
+    BOOST_CHECK(
+        contains(service, "\nEnvironmentFile=" + (prefix / "etc/restd/restd.env").string() + "\n"));
+    BOOST_CHECK(contains(
+        service, "\nEnvironment=RESTD_ENV_FILE=" + (prefix / "etc/restd/restd.env").string()));
+
+    CommandResult verify =
+        runCommand({"systemd-analyze", "verify", (units / "restd.service").string(),
+                    (units / "restd.socket").string()});
+    BOOST_CHECK_MESSAGE(verify.ok(), "systemd-analyze verify: " << verify.summary());
+    BOOST_CHECK_MESSAGE(verify.output.empty(), "systemd-analyze verify says:\n" << verify.output);
+}
+
+BOOST_AUTO_TEST_CASE(socket_unit_lets_only_restd_and_nginx_connect) {
+    const fs::path& repo = stack().repoRoot();
+    std::string socket = readFile(repo / "systemd/restd.socket");
+    std::string service = readFile(repo / "systemd/restd.service");
+    for (const char* line : {"\nListenStream=/run/restd/restd.sock\n", "\nSocketUser=restd\n",
+                             "\nSocketGroup=www-data\n", "\nSocketMode=0660\n"}) {
+        BOOST_CHECK_MESSAGE(contains(socket, line), "restd.socket lacks " << line);
+    }
+    // The path nginx's upstream dials is the socket's.
+    BOOST_CHECK(contains(readFile(repo / "nginx/restd-http.conf"),
+                         "server unix:/run/restd/restd.sock max_fails=0;"));
+    BOOST_CHECK(contains(service, "\nRequires=restd.socket\n"));
+    // A RuntimeDirectory=restd would chown /run/restd/restd.sock to restd:restd
+    // on start and delete it on stop.
+    BOOST_CHECK(!contains(service, "\nRuntimeDirectory="));
+    for (const char* line :
+         {"\nType=notify\n", "\nWatchdogSec=30s\n", "\nExecReload=/bin/kill -HUP $MAINPID\n",
+          "\nUser=restd\n", "\nEnvironmentFile=/etc/restd/restd.env\n"}) {
+        BOOST_CHECK_MESSAGE(contains(service, line), "restd.service lacks " << line);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(make_install_lays_out_the_documented_tree) {
+    const fs::path& root = installedTree();
+    std::map<std::string, unsigned> actual = filesUnder(root), expected = expectedTree();
+    for (const auto& [path, mode] : expected) {
+        auto it = actual.find(path);
+        if (it == actual.end()) {
+            BOOST_ERROR("make install did not install " << path);
+        } else {
+            BOOST_CHECK_MESSAGE(it->second == mode, path << " has mode " << std::oct << it->second
+                                                         << ", expected " << mode);
+        }
+    }
+    for (const auto& [path, mode] : actual) {
+        BOOST_CHECK_MESSAGE(expected.contains(path), "unexpected file " << path);
+    }
+    std::string service = readFile(root / "usr/lib/systemd/system/restd.service");
+    BOOST_CHECK(contains(service, "\nExecStart=/usr/sbin/restd\n"));
+    BOOST_CHECK(readFile(root / "etc/restd/restd.env.example") ==
+                readFile(stack().repoRoot() / "systemd/restd.env.example"));
+    BOOST_CHECK_EQUAL(fs::file_size(root / "usr/sbin/restd"), fs::file_size(stack().restdBin()));
+}
+
+BOOST_AUTO_TEST_CASE(restd_deploy_creates_database_account_and_secrets) {
+    const Deployment& d = deployment();
+    for (const std::string& line :
+         {"created " + d.envFile.string(), std::string("generated DB_PASSWORD"),
+          std::string("generated JWT_SECRET"), std::string("created database restd_deploy"),
+          std::string("created account restd_deploy@localhost"),
+          std::string("migrate: applied 001_init.sql")}) {
+        BOOST_CHECK_MESSAGE(contains(d.first.output, line), "first run does not say '"
+                                                                << line << "':\n"
+                                                                << d.first.output);
+    }
+    struct stat st {};
+    BOOST_REQUIRE_EQUAL(stat(d.envFile.c_str(), &st), 0);
+    BOOST_CHECK_EQUAL(st.st_mode & 07777, 0640u);
+    for (const char* key : {"DB_PASSWORD", "JWT_SECRET"}) {
+        BOOST_CHECK_MESSAGE(isHexSecret(d.values.at(key)),
+                            key << " is not 32 random bytes in hex: '" << d.values.at(key) << "'");
+    }
+
+    size_t migrations = 0;
+    for (const auto& entry : fs::directory_iterator(stack().repoRoot() / "sql")) {
+        migrations += entry.path().extension() == ".sql";
+    }
+    CommandResult count = sqlAsApp("SELECT COUNT(*) FROM schema_migrations");
+    BOOST_REQUIRE_MESSAGE(count.ok(), count.summary());
+    BOOST_CHECK_EQUAL(std::stoul(count.output), migrations);
+    // The application's account reads and writes rows, and changes no schema.
+    BOOST_CHECK_MESSAGE(sqlAsApp("SELECT COUNT(*) FROM users").ok(), "SELECT as restd_deploy");
+    BOOST_CHECK_MESSAGE(!sqlAsApp("CREATE TABLE deploy_probe (id INT)").ok(),
+                        "restd_deploy may create tables");
+}
+
+BOOST_AUTO_TEST_CASE(restd_deploy_a_second_time_changes_nothing) {
+    const Deployment& d = deployment();
+    BOOST_REQUIRE_MESSAGE(d.second.ok(), "second restd-deploy: " << d.second.summary());
+    for (const char* word : {"created", "generated", "granted", "applied", "is now"}) {
+        BOOST_CHECK_MESSAGE(!contains(d.second.output, word), "second run did something ('"
+                                                                  << word << "'):\n"
+                                                                  << d.second.output);
+    }
+    BOOST_CHECK(d.afterSecond == d.afterFirst);
+}
+
+BOOST_AUTO_TEST_CASE(restd_deploy_never_overwrites_an_existing_password) {
+    const Deployment& d = deployment();
+    fs::path other = d.envFile.parent_path() / "other.env";
+    std::string text = d.afterFirst;
+    text.replace(text.find("DB_PASSWORD=") + 12, 64, std::string(64, 'f'));
+    std::ofstream(other) << text;
+    CommandResult r = runDeploy(other, /*fromRepo=*/true);
+    BOOST_CHECK_MESSAGE(!r.ok(), "restd-deploy accepted a wrong password: " << r.summary());
+    BOOST_CHECK_MESSAGE(contains(r.output, "cannot log in as restd_deploy"), r.output);
+    // The account still has the first password.
+    BOOST_CHECK_MESSAGE(sqlAsApp("SELECT 1").ok(), "the first password no longer works");
+}
+
+BOOST_AUTO_TEST_CASE(restd_serves_a_socket_passed_by_systemd_socket_activate) {
+    requireTool("systemd-socket-activate", "systemd");
+    fs::path socket = socketDir() / "activate.sock";
+    fs::path log = scratch() / "socket-activate.log";
+    // systemd-socket-activate passes on only PATH, HOME, TERM and the -E settings.
+    std::vector<std::string> argv = {"systemd-socket-activate", "-l", socket.string()};
+    for (const std::string& setting : restdSettings()) {
+        argv.push_back("-E");
+        argv.push_back(setting);
+    }
+    argv.push_back(stack().restdBin().string());
+    Daemon activator({.argv = argv, .env = editedEnvironment({}), .log = log});
+
+    BOOST_REQUIRE_MESSAGE(
+        waitUntil([&] { return fs::exists(socket) || !activator.running(); }, 10s),
+        "no socket at " << socket << "; log:\n"
+                        << readFile(log));
+    // The first connection starts restd; it answers once its workers are up.
+    FcgiResponse ready = fcgiGet(socket.string(), "/ready", 30s);
+    BOOST_CHECK_MESSAGE(ready.status == 200 && contains(ready.body, R"("status":"ready")"),
+                        "GET /ready: " << ready.summary() << "\nlog:\n"
+                                       << readFile(log));
+    BOOST_CHECK_MESSAGE(contains(readFile(log), kFromSystemd),
+                        "restd did not take the socket from LISTEN_FDS:\n"
+                            << readFile(log));
+    BOOST_CHECK_EQUAL(activator.stop(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_refuses_no_connection) {
+    // The test holds the listening socket, as restd.socket does, and starts
+    // restd twice with it; a request made while no restd runs waits in the
+    // backlog and the second restd answers it.
+    fs::path socket = socketDir() / "restart.sock";
+    int fd = listenUnix(socket);
+    auto start = [&](const char* name) {
+        std::vector<std::string> env = restdSettings();
+        env.push_back("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+        return std::make_unique<Daemon>(Daemon::Options{.argv = {stack().restdBin().string()},
+                                                        .env = env,
+                                                        .log = scratch() / name,
+                                                        .listenFd = fd});
+    };
+
+    auto first = start("restart-1.log");
+    FcgiResponse before = fcgiGet(socket.string(), "/health", 30s);
+    BOOST_CHECK_MESSAGE(before.status == 200, "first restd: " << before.summary());
+    BOOST_CHECK_EQUAL(first->stop(), 0);
+    BOOST_CHECK_MESSAGE(fs::exists(socket), "restd removed the socket it was given");
+
+    FcgiRequest queued(socket.string(), "GET", "/health");
+    auto second = start("restart-2.log");
+    FcgiResponse after = queued.receive(30s);
+    BOOST_CHECK_MESSAGE(after.status == 200, "request made during the restart: "
+                                                 << after.summary() << "\nlog:\n"
+                                                 << readFile(scratch() / "restart-2.log"));
+    BOOST_CHECK_EQUAL(second->stop(), 0);
+    close(fd);
+    for (const char* name : {"restart-1.log", "restart-2.log"}) {
+        BOOST_CHECK_MESSAGE(contains(readFile(scratch() / name), kFromSystemd),
+                            name << ": restd did not take the socket from LISTEN_FDS");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(make_deb_builds_a_package_lintian_accepts) {
+    requireTool("dpkg-deb", "dpkg");
+    requireTool("dpkg-shlibdeps", "dpkg-dev");
+    requireTool("lintian", "lintian");
+    fs::path out = scratch() / "deb";
+    CommandResult build = make({"deb", "DEB_OUT=" + out.string()});
+    BOOST_REQUIRE_MESSAGE(build.ok(), "make deb: " << build.summary());
+    std::string deb = build.output.substr(build.output.rfind('\n', build.output.size() - 2) + 1);
+    while (!deb.empty() && deb.back() == '\n') deb.pop_back();
+    BOOST_REQUIRE_MESSAGE(deb.ends_with(".deb") && fs::exists(deb),
+                          "make deb printed no package path:\n"
+                              << build.output);
+
+    // Contents: the install tree, plus the env file and Debian's doc files.
+    CommandResult contents = runCommand({"dpkg-deb", "--contents", deb});
+    BOOST_REQUIRE_MESSAGE(contents.ok(), contents.summary());
+    std::map<std::string, std::string> listed;  // path -> "mode owner"
+    std::istringstream lines(contents.output);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream fields(line);
+        std::string mode, owner, size, date, time, path;
+        fields >> mode >> owner >> size >> date >> time >> path;
+        if (mode.starts_with('-') && path.starts_with("./"))
+            listed[path.substr(2)] = mode + " " + owner;
+    }
+    std::map<std::string, unsigned> expected = expectedTree();
+    for (const char* extra : {"etc/restd/restd.env", "usr/share/doc/restd/copyright",
+                              "usr/share/doc/restd/changelog.gz"}) {
+        expected[extra] = 0;
+    }
+    for (const auto& [path, mode] : expected) {
+        BOOST_CHECK_MESSAGE(listed.contains(path), "the package lacks " << path);
+    }
+    for (const auto& [path, info] : listed) {
+        BOOST_CHECK_MESSAGE(expected.contains(path), "unexpected file in the package: " << path);
+        BOOST_CHECK_MESSAGE(contains(info, "root/root"), path << " is not root's: " << info);
+    }
+    BOOST_CHECK_EQUAL(listed["etc/restd/restd.env"], "-rw-r----- root/root");
+
+    // Control files: conffiles, the user in postinst, nothing enabled or started.
+    fs::path control = out / "control";
+    CommandResult extract = runCommand({"dpkg-deb", "--control", deb, control.string()});
+    BOOST_REQUIRE_MESSAGE(extract.ok(), extract.summary());
+    std::string conffiles = readFile(control / "conffiles");
+    BOOST_CHECK(contains(conffiles, "/etc/restd/restd.env\n"));
+    std::string fields = readFile(control / "control");
+    for (const char* dep : {"adduser", "libfcgi0ldbl", "libmysqlcppconn7v5", "libsystemd0"}) {
+        BOOST_CHECK_MESSAGE(contains(fields, dep), "Depends lacks " << dep << ":\n" << fields);
+    }
+    std::string postinst = readFile(control / "postinst");
+    BOOST_CHECK(contains(postinst, "adduser --system --group"));
+    BOOST_CHECK(contains(postinst, "chown root:restd \"$env_file\""));
+    std::string scripts = postinst + readFile(control / "prerm") + readFile(control / "postrm");
+    BOOST_CHECK_MESSAGE(!enablesOrStarts(scripts), "a maintainer script enables or starts a unit");
+
+    CommandResult lint = runCommand({"lintian", "--fail-on", "error", deb}, {}, 300s);
+    BOOST_TEST_MESSAGE("lintian:\n" << lint.output);
+    BOOST_CHECK_MESSAGE(lint.ok(), "lintian reports errors: " << lint.summary());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
