@@ -87,6 +87,13 @@ run: deps
 	@$(MAKE) --no-print-directory docs $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd scripts/stack run
 
+# The load benchmark (bench/run): wrk through nginx, restd beside the Express
+# reference and the FastCGI ceilings; BENCH_QUICK=1 for one short smoke pass.
+.PHONY: bench
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd
+	@RESTD_BIN=$(BIN)/restd bench/run
+
 install: $(BIN)/restd
 	install -D -m 0755 $(BIN)/restd $(DESTDIR)$(PREFIX)/sbin/restd
 	install -D -m 0755 scripts/migrate $(DESTDIR)$(PREFIX)/share/restd/scripts/migrate
