@@ -92,6 +92,13 @@ run: deps
 	@$(MAKE) --no-print-directory docs $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd scripts/stack run
 
+# The load benchmark (bench/run): wrk through nginx, restd beside the Express
+# reference and the FastCGI ceilings; BENCH_QUICK=1 for one short smoke pass.
+.PHONY: bench
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd
+	@RESTD_BIN=$(BIN)/restd bench/run
+
 # The units name /usr/sbin/restd, /usr/share/doc/restd and /etc/restd: they
 # are rewritten for PREFIX and SYSCONFDIR, so ExecStart= finds the binary.
 UNIT_SED := -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' -e 's|/usr/share/doc/restd|$(PREFIX)/share/doc/restd|g' \
