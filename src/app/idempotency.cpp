@@ -1,6 +1,5 @@
 #include "app/idempotency.h"
 
-#include <openssl/sha.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -8,6 +7,8 @@
 #include <atomic>
 
 #include "app/log.h"
+#include "auth/jwt.h"
+#include "common/hex.h"
 
 namespace restd::app::idempotency {
 
@@ -42,19 +43,6 @@ constexpr auto kSweepEvery = std::chrono::seconds(60);
 
 static_assert(kKeepFor == std::chrono::hours(24), "kInsert says INTERVAL 1 DAY");
 static_assert(kAbandonedAfter == std::chrono::seconds(60), "kFind says INTERVAL 60 SECOND");
-
-std::string sha256Hex(std::string_view data) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(2 * sizeof digest);
-    for (unsigned char b : digest) {
-        hex += kHex[b >> 4];
-        hex += kHex[b & 15];
-    }
-    return hex;
-}
 
 bool validKey(std::string_view key) {
     if (key.empty() || key.size() > 255) return false;
@@ -113,7 +101,7 @@ std::optional<Key> keyOf(const http::Request& req, std::optional<int64_t> userId
     }
     request += req.body();
     return Key{userId ? "user:" + std::to_string(*userId) : "addr:" + req.remoteAddr(),
-               std::string(*header), sha256Hex(request)};
+               std::string(*header), common::toHex(auth::sha256(request))};
 }
 
 bool claim(db::Pool& pool, const Key& k, std::string_view requestId, http::Response& res) {

@@ -36,6 +36,18 @@ class Error : public std::runtime_error {
 // Classifies a MariaDB server or client error number.
 ErrorKind classify(int mysqlErrorCode);
 
+// Runs fn(); a unique-key violation (1062) is thrown as conflict(error), the
+// 409 that names the taken field, instead. Other errors pass unchanged.
+template <class Fn, class Conflict>
+auto onDuplicate(Fn&& fn, Conflict&& conflict) {
+    try {
+        return fn();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Duplicate) throw;
+        throw conflict(e);
+    }
+}
+
 // The envelope error for a database failure. Other -> 500 (the caller logs it).
 http::ApiError toApiError(const Error& error);
 

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "common/hex.h"
+
 namespace restd::http {
 
 namespace {
@@ -52,14 +54,7 @@ std::vector<Tag> parseTags(std::string_view header) {
 std::string etagOf(std::string_view body) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string tag = "\"";
-    for (int i = 0; i < 16; ++i) {
-        tag += kHex[digest[i] >> 4];
-        tag += kHex[digest[i] & 15];
-    }
-    tag += '"';
-    return tag;
+    return "\"" + common::toHex({reinterpret_cast<const char*>(digest), 16}) + "\"";
 }
 
 bool noneMatchHits(std::string_view header, std::string_view etag) {

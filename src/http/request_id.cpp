@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include "common/hex.h"
 #include "http/request.h"
 
 namespace restd::http {
@@ -19,13 +20,7 @@ bool isValidRequestId(std::string_view id) {
 std::string newRequestId() {
     unsigned char bytes[16];
     RAND_bytes(bytes, sizeof bytes);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id(32, '0');
-    for (size_t i = 0; i < sizeof bytes; ++i) {
-        id[2 * i] = kHex[bytes[i] >> 4];
-        id[2 * i + 1] = kHex[bytes[i] & 15];
-    }
-    return id;
+    return common::toHex({reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
 std::string pickRequestId(const Request& req) {

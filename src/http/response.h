@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,19 @@ class Response {
     void sendData(int status, DataFn&& writeData, std::string_view message = {}) {
         prepare(status);
         writeDataEnvelope(writer_, writeData, message);
+    }
+
+    // {"success":true,"data":{"id":<id>},"message":<message>}: the answer to a DELETE.
+    void sendDeleted(int64_t id, std::string_view message) {
+        sendData(
+            200,
+            [id](JsonWriter& w) {
+                w.StartObject();
+                w.Key("id");
+                w.Int64(id);
+                w.EndObject();
+            },
+            message);
     }
 
     // {"success":true,"data":<writeData>,"meta":<writeMeta>}

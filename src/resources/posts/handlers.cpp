@@ -98,15 +98,7 @@ void deletePost(app::Context& ctx) {
         ctx.requireIfMatch([&](http::JsonWriter& w) { writePost(w, current); });
         repository::remove(conn, id);
     });
-    ctx.res.sendData(
-        200,
-        [&](http::JsonWriter& w) {
-            w.StartObject();
-            w.Key("id");
-            w.Int64(id);
-            w.EndObject();
-        },
-        "Post deleted");
+    ctx.res.sendDeleted(id, "Post deleted");
 }
 
 }  // namespace restd::posts

@@ -2,6 +2,7 @@
 
 #include "common/time.h"
 #include "db/list_query.h"
+#include "db/partial_update.h"
 
 namespace restd::posts::repository {
 
@@ -70,25 +71,11 @@ int64_t insert(db::Connection& conn, const NewPost& p) {
 }
 
 bool update(db::Connection& conn, int64_t id, const Changes& c) {
-    std::string sql = "UPDATE posts SET ";
-    std::vector<db::Param> params;
-    if (c.title) {
-        sql += "title = ?, ";
-        params.emplace_back(*c.title);
-    }
-    if (c.body) {
-        sql += "body = ?, ";
-        params.emplace_back(*c.body);
-    }
-    if (c.published) {
-        sql += "published = ?, ";
-        params.emplace_back(*c.published);
-    }
-    sql += "version = version + 1, updated_at = NOW(3) WHERE id = ?";
-    params.emplace_back(id);
-    db::Statement st = conn.prepare(sql);
-    db::bindAll(st, params);
-    return st.execute() > 0;
+    return db::PartialUpdate("posts")
+        .set("title", c.title)
+        .set("body", c.body)
+        .set("published", c.published)
+        .run(conn, id);
 }
 
 bool remove(db::Connection& conn, int64_t id) {

@@ -18,13 +18,10 @@ void sendProduct(app::Context& ctx, int status, const Product& p) {
 // A taken SKU (the only unique key besides the id) becomes a 409 naming it.
 template <class Fn>
 auto translateDuplicate(Fn&& fn) {
-    try {
-        return fn();
-    } catch (const db::Error& e) {
-        if (e.kind() != db::ErrorKind::Duplicate) throw;
+    return db::onDuplicate(std::forward<Fn>(fn), [](const db::Error&) {
         const std::string message = "SKU is already taken";
-        throw ApiError(409, "CONFLICT", message, {{"sku", message, "body"}});
-    }
+        return ApiError(409, "CONFLICT", message, {{"sku", message, "body"}});
+    });
 }
 
 // The product about to be written, locked until commit; 404 when missing, 412
@@ -107,15 +104,7 @@ void deleteProduct(app::Context& ctx) {
         loadForWrite(ctx, conn, id);
         repository::remove(conn, id);
     });
-    ctx.res.sendData(
-        200,
-        [&](http::JsonWriter& w) {
-            w.StartObject();
-            w.Key("id");
-            w.Int64(id);
-            w.EndObject();
-        },
-        "Product deleted");
+    ctx.res.sendDeleted(id, "Product deleted");
 }
 
 }  // namespace restd::products

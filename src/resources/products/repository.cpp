@@ -2,6 +2,7 @@
 
 #include "common/time.h"
 #include "db/list_query.h"
+#include "db/partial_update.h"
 
 namespace restd::products::repository {
 
@@ -75,25 +76,13 @@ int64_t insert(db::Connection& conn, const NewProduct& p) {
 }
 
 bool update(db::Connection& conn, int64_t id, const Changes& c) {
-    std::string sql = "UPDATE products SET ";
-    std::vector<db::Param> params;
-    auto set = [&](const char* column, const auto& v) {
-        if (!v) return;
-        sql += column;
-        sql += " = ?, ";
-        params.emplace_back(*v);
-    };
-    set("sku", c.sku);
-    set("name", c.name);
-    set("description", c.description);
-    set("price_cents", c.priceCents);
-    set("stock", c.stock);
-    sql += "version = version + 1, updated_at = NOW(3) WHERE id = ?";
-    params.emplace_back(id);
-    db::Statement st = conn.prepare(sql);
-    db::bindAll(st, params);
-    // Affected rows counts matched rows only when something changed; version always does.
-    return st.execute() > 0;
+    return db::PartialUpdate("products")
+        .set("sku", c.sku)
+        .set("name", c.name)
+        .set("description", c.description)
+        .set("price_cents", c.priceCents)
+        .set("stock", c.stock)
+        .run(conn, id);
 }
 
 bool remove(db::Connection& conn, int64_t id) {

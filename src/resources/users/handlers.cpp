@@ -105,15 +105,7 @@ void deleteUser(app::Context& ctx) {
         loadForWrite(ctx, conn, id);
         repository::remove(conn, id);
     });
-    ctx.res.sendData(
-        200,
-        [&](http::JsonWriter& w) {
-            w.StartObject();
-            w.Key("id");
-            w.Int64(id);
-            w.EndObject();
-        },
-        "User deleted");
+    ctx.res.sendDeleted(id, "User deleted");
 }
 
 }  // namespace restd::users

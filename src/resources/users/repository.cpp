@@ -2,6 +2,7 @@
 
 #include "common/time.h"
 #include "db/list_query.h"
+#include "db/partial_update.h"
 #include "http/api_error.h"
 
 namespace restd::users::repository {
@@ -82,25 +83,14 @@ int64_t insert(db::Connection& conn, const NewUser& u) {
 }
 
 bool update(db::Connection& conn, int64_t id, const Changes& c) {
-    std::string sql = "UPDATE users SET ";
-    std::vector<db::Param> params;
-    auto set = [&](const char* column, const std::optional<std::string>& v) {
-        if (!v) return;
-        sql += column;
-        sql += " = ?, ";
-        params.emplace_back(*v);
-    };
-    set("email", c.email);
-    set("username", c.username);
-    set("password_hash", c.passwordHash);
-    set("role", c.role);
-    if (c.passwordHash) sql += "token_version = token_version + 1, ";
-    sql += "version = version + 1, updated_at = NOW(3) WHERE id = ?";
-    params.emplace_back(id);
-    db::Statement st = conn.prepare(sql);
-    db::bindAll(st, params);
-    // Affected rows counts matched rows only when something changed; version always does.
-    return st.execute() > 0;
+    db::PartialUpdate update("users");
+    update.set("email", c.email)
+        .set("username", c.username)
+        .set("password_hash", c.passwordHash)
+        .set("role", c.role);
+    // A new password ends every session: tokens carry the old version.
+    if (c.passwordHash) update.also("token_version = token_version + 1");
+    return update.run(conn, id);
 }
 
 bool remove(db::Connection& conn, int64_t id) {
