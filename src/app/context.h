@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "app/config.h"
+#include "auth/jwt.h"
 #include "auth/principal.h"
 #include "db/pool.h"
 #include "http/api_error.h"
@@ -37,15 +38,27 @@ struct Context {
     const router::PathParams& params;
     Services& services;
     std::optional<auth::Principal> principal;  // set when the route requires auth
+    std::optional<auth::Claims> claims;        // the verified token, on authenticated routes
     validation::Input input;                   // body fields checked by route.body
     validation::ListQuery list;                // query checked by route.list
 
-    // The authenticated caller (the route requires auth, so it is always set).
+    // The authenticated caller (the route requires auth, so it is always set;
+    // on a CallerLoad::Handler route, once the handler has called admit()).
     const auth::Principal& user() const { return *principal; }
+
+    // CallerLoad::Handler routes: the id of the caller to load with the
+    // handler's own rows, then its row (nullopt when there is none). admit()
+    // answers 401 when the row is gone or the token version is stale, and 403
+    // on an Admin route when the caller is no admin.
+    int64_t callerId() const { return claims->sub; }
+    void admit(std::optional<users::User> caller);
 
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.
     int64_t pathId(std::string_view name = "id") const;
+    // The same, or 0 (which names no row) when it is malformed: for a query
+    // that must run before the 400 may be reported.
+    int64_t pathIdOrZero(std::string_view name = "id") const;
 
     // If-Match on PUT/PATCH/DELETE: 412 PRECONDITION_FAILED unless the header
     // is absent or matches the ETag a GET of the current data (written by

@@ -14,6 +14,19 @@ namespace restd::app {
 using http::ApiError;
 using http::Method;
 
+int64_t Context::pathIdOrZero(std::string_view name) const {
+    try {
+        return pathId(name);
+    } catch (const ApiError&) {
+        return 0;
+    }
+}
+
+void Context::admit(std::optional<users::User> caller) {
+    principal = auth::admit(*claims, std::move(caller));
+    if (route.auth == router::Auth::Admin) auth::requireAdmin(*principal);
+}
+
 int64_t Context::pathId(std::string_view name) const {
     for (const auto& [key, value] : params) {
         if (key != name) continue;
@@ -76,8 +89,12 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
         body = http::parseBody(req.header("content-type").value_or(""), req.body());
     }
 
-    Context ctx{req, res, body, *m.route, m.params, services_, {}, {}, {}};
-    if (m.route->auth != router::Auth::None) {
+    Context ctx{req, res, body, *m.route, m.params, services_, {}, {}, {}, {}};
+    const bool callerByHandler = m.route->auth != router::Auth::None &&
+                                 m.route->callerLoad == router::CallerLoad::Handler;
+    if (callerByHandler) {
+        ctx.claims = auth::verifyBearer(req, services_.config);
+    } else if (m.route->auth != router::Auth::None) {
         ctx.principal = auth::authenticate(req, services_);
         served.userId = ctx.principal->id();
         if (m.route->auth == router::Auth::Admin) auth::requireAdmin(*ctx.principal);
@@ -94,7 +111,21 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
             return;
         }
     }
-    m.route->handle(ctx);
+    if (!callerByHandler) {
+        m.route->handle(ctx);
+    } else {
+        try {
+            m.route->handle(ctx);
+        } catch (...) {
+            if (ctx.principal) served.userId = ctx.principal->id();  // e.g. its 404
+            throw;
+        }
+        if (!ctx.principal) {
+            throw std::logic_error(std::string("handler of ") + std::string(m.route->path) +
+                                   " answered without admitting its caller");
+        }
+        served.userId = ctx.principal->id();
+    }
     if (req.method() == Method::Get || req.method() == Method::Head) {
         finishRead(req, res, *m.route);
     }

@@ -2,14 +2,13 @@
 
 #include <strings.h>
 
-#include "auth/jwt.h"
 #include "resources/users/repository.h"
 
 namespace restd::auth {
 
 using http::ApiError;
 
-Principal authenticate(const http::Request& req, app::Services& services) {
+Claims verifyBearer(const http::Request& req, const app::Config& config) {
     auto header = req.header("authorization");
     if (!header) throw ApiError::unauthorized("Authentication required");
     std::string_view h = *header;
@@ -21,7 +20,7 @@ Principal authenticate(const http::Request& req, app::Services& services) {
     int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-    auto result = verifyToken(token, services.config.jwtSecret, now);
+    auto result = verifyToken(token, config.jwtSecret, now);
     if (auto* err = std::get_if<TokenError>(&result)) {
         if (*err == TokenError::Expired) {
             throw std::move(ApiError(401, "TOKEN_EXPIRED", "Access token expired")
@@ -31,12 +30,20 @@ Principal authenticate(const http::Request& req, app::Services& services) {
         }
         throw ApiError::unauthorized("Invalid access token");
     }
-    const Claims& claims = std::get<Claims>(result);
-    auto user = services.pool.read(
-        [&](db::Connection& conn) { return users::repository::findById(conn, claims.sub); });
-    if (!user || user->tokenVersion != claims.ver)
+    return std::get<Claims>(std::move(result));
+}
+
+Principal admit(const Claims& claims, std::optional<users::User> caller) {
+    if (!caller || caller->id != claims.sub || caller->tokenVersion != claims.ver)
         throw ApiError::unauthorized("Access token revoked");
-    return Principal{std::move(*user)};
+    return Principal{std::move(*caller)};
+}
+
+Principal authenticate(const http::Request& req, app::Services& services) {
+    Claims claims = verifyBearer(req, services.config);
+    auto caller = services.pool.read(
+        [&](db::Connection& conn) { return users::repository::findById(conn, claims.sub); });
+    return admit(claims, std::move(caller));
 }
 
 }  // namespace restd::auth

@@ -1,14 +1,24 @@
-// Bearer authentication: verifies the access token of a request and loads its
-// user in one prepared query. 401 UNAUTHORIZED (with WWW-Authenticate: Bearer)
-// for a missing, malformed or forged token, a deleted user or a stale token
-// version; 401 TOKEN_EXPIRED when only `exp` is past. Thread-safe.
+// Bearer authentication in two steps. verifyBearer() checks the access token
+// of a request (no database); admit() checks the caller's row, loaded from the
+// database on every request, against the token (a deleted user or a stale
+// token version is refused at once). authenticate() does both with one
+// prepared query of its own; a handler that reads other rows anyway may load
+// the caller in the same round trip instead (router::CallerLoad::Handler).
+// 401 UNAUTHORIZED (with WWW-Authenticate: Bearer) for a missing, malformed or
+// forged token, a deleted user or a stale token version; 401 TOKEN_EXPIRED
+// when only `exp` is past. Thread-safe.
 #pragma once
 
+#include <optional>
+
 #include "app/context.h"
+#include "auth/jwt.h"
 #include "auth/principal.h"
 
 namespace restd::auth {
 
+Claims verifyBearer(const http::Request& req, const app::Config& config);
+Principal admit(const Claims& claims, std::optional<users::User> caller);
 Principal authenticate(const http::Request& req, app::Services& services);
 
 }  // namespace restd::auth

@@ -367,6 +367,28 @@ BOOST_AUTO_TEST_CASE(get_user_returns_the_representation_and_404_when_missing) {
     checkError(send("GET", userPath(999999999), viewer.token), 404, "NOT_FOUND");
 }
 
+// GET /users/{id} reads the caller's row together with the user asked for
+// (one round trip); the token check must hold as on every other route, and
+// come before the 404 or 400 of the path.
+BOOST_AUTO_TEST_CASE(get_user_refuses_revoked_and_orphaned_tokens_before_404_or_400) {
+    Account revoked = registerAccount("rvk");
+    Account orphan = registerAccount("rvo");
+    checkSuccess(send("GET", userPath(orphan.id), revoked.token), 200);
+    checkSuccess(send("POST", "/api/v1/auth/logout-all", revoked.token), 200);
+    checkSuccess(send("DELETE", userPath(orphan.id), admin().token), 200);
+    for (const Account* caller : {&revoked, &orphan}) {
+        for (const std::string& path : {userPath(revoked.id), userPath(orphan.id),
+                                        userPath(admin().id), userPath(999999999),
+                                        std::string("/api/v1/users/abc")}) {
+            BOOST_TEST_CONTEXT(caller->username << " GET " << path) {
+                checkError(send("GET", path, caller->token), 401, "UNAUTHORIZED");
+            }
+        }
+    }
+    relogin(revoked);  // a fresh token of the same user works again
+    checkSuccess(send("GET", userPath(revoked.id), revoked.token), 200);
+}
+
 BOOST_AUTO_TEST_CASE(non_positive_or_non_numeric_ids_are_400_in_path) {
     Account viewer = registerAccount("pid");
     for (const char* id : {"abc", "0", "-1", "1.5", "1e3", "0x10", "%201"}) {

@@ -73,12 +73,15 @@ void listUsers(app::Context& ctx) {
     });
 }
 
+// The caller (CallerLoad::Handler) and the user asked for in one round trip.
 void getUser(app::Context& ctx) {
-    int64_t id = ctx.pathId();
-    auto user = ctx.services.pool.read(
-        [&](db::Connection& conn) { return repository::findById(conn, id); });
-    if (!user) throw ApiError::notFound("User not found");
-    sendUser(ctx, 200, *user);
+    auto found = ctx.services.pool.read([&](db::Connection& conn) {
+        return repository::findWithCaller(conn, ctx.callerId(), ctx.pathIdOrZero());
+    });
+    ctx.admit(std::move(found.caller));  // 401 first, as for every other route
+    ctx.pathId();                        // then 400 for a malformed id
+    if (!found.user) throw ApiError::notFound("User not found");
+    sendUser(ctx, 200, *found.user);
 }
 
 void createUser(app::Context& ctx) {

@@ -20,6 +20,11 @@ constexpr std::string_view kFindById =
     "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
     "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM users u WHERE u.id = ?";
 
+constexpr std::string_view kFindPair =
+    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
+    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM users u WHERE u.id IN (?, ?)";
+
 constexpr std::string_view kFindByEmail =
     "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
     "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
@@ -64,6 +69,17 @@ std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
             .query();
     if (!rows.next()) return std::nullopt;
     return readUser(rows);
+}
+
+CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id) {
+    db::Rows rows = conn.prepare(kFindPair).bind(callerId).bind(id).query();
+    CallerAndUser found;
+    while (rows.next()) {
+        User u = readUser(rows);
+        if (u.id == id) found.user = u;
+        if (u.id == callerId) found.caller = std::move(u);
+    }
+    return found;
 }
 
 std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email) {

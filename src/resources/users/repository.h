@@ -17,6 +17,14 @@ namespace restd::users::repository {
 
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock = db::Lock::None);
 
+// The caller of a request (for the token check) and the user `id`, read in
+// one round trip. Either is nullopt when there is no such row.
+struct CallerAndUser {
+    std::optional<User> caller;
+    std::optional<User> user;
+};
+CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id);
+
 struct LoginRecord {
     User user;
     std::string passwordHash;

@@ -8,6 +8,7 @@ namespace restd::users {
 
 using router::Auth;
 using router::Cache;
+using router::CallerLoad;
 using router::Method;
 using router::Route;
 
@@ -37,6 +38,7 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
+         .callerLoad = CallerLoad::Handler,
          .cache = Cache::Private,
          .handle = getUser,
          .doc = {.summary = "Get a user",

@@ -3,6 +3,8 @@
 // lazily and these routes never ask it).
 #include "app/dispatcher.h"
 
+#include "auth/jwt.h"
+
 #include <rapidjson/document.h>
 
 #include <boost/test/unit_test.hpp>
@@ -32,10 +34,40 @@ void echo(app::Context& ctx) {
 
 void boom(app::Context&) { throw std::runtime_error("secret detail /src/x.cpp"); }
 
+// CallerLoad::Handler routes: one forgets to admit its caller, one admits
+// the row named by the query (as a repository would have loaded it).
+void forgetsCaller(app::Context& ctx) { ctx.res.sendData(200, [](http::JsonWriter& w) { w.String("secret"); }); }
+void admitsCaller(app::Context& ctx) {
+    users::User row;
+    row.id = ctx.callerId();
+    row.role = "user";
+    row.tokenVersion = std::stoll(std::string(ctx.req.header("x-ver").value_or("0")));
+    ctx.admit(ctx.req.header("x-gone") ? std::nullopt : std::optional(row));
+    ctx.res.sendData(200, [&](http::JsonWriter& w) { w.Int64(ctx.user().id()); });
+}
+
 const router::Route kRoutes[] = {
     {.method = Method::Post, .path = "/things", .handle = echo, .doc = {}},
     {.method = Method::Get, .path = "/things/{id}", .handle = echo, .doc = {}},
     {.method = Method::Get, .path = "/boom", .handle = boom, .doc = {}},
+    {.method = Method::Get,
+     .path = "/forgets",
+     .auth = router::Auth::User,
+     .callerLoad = router::CallerLoad::Handler,
+     .handle = forgetsCaller,
+     .doc = {}},
+    {.method = Method::Get,
+     .path = "/admits",
+     .auth = router::Auth::User,
+     .callerLoad = router::CallerLoad::Handler,
+     .handle = admitsCaller,
+     .doc = {}},
+    {.method = Method::Get,
+     .path = "/admits-admin",
+     .auth = router::Auth::Admin,
+     .callerLoad = router::CallerLoad::Handler,
+     .handle = admitsCaller,
+     .doc = {}},
 };
 
 struct Fixture {
@@ -44,6 +76,7 @@ struct Fixture {
         c.maxBodyBytes = 128;
         c.appEnv = app::AppEnv::Production;
         c.clientUrls = {"http://ok.example"};
+        c.jwtSecret = "dispatcher-test-secret";
         return c;
     }();
     db::Pool pool{config.db};
@@ -72,6 +105,36 @@ struct Fixture {
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(app_dispatcher, Fixture)
+
+// A token for user 7 at token version 3, and the headers admitsCaller reads.
+http::Params bearer(const app::Config& config, http::Params more = {}) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    std::string token = auth::signToken({7, "user", 3, now, now + 60}, config.jwtSecret);
+    more.emplace_back("HTTP_AUTHORIZATION", "Bearer " + token);
+    return more;
+}
+
+BOOST_AUTO_TEST_CASE(handler_that_never_admits_its_caller_answers_500) {
+    auto d = send("GET", "/forgets", "", "", bearer(config));
+    BOOST_TEST(res.status() == 500);
+    BOOST_TEST(res.body().find("secret") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(handler_loaded_caller_is_checked_against_the_token) {
+    send("GET", "/forgets");  // no token: refused before the handler runs
+    BOOST_TEST(res.status() == 401);
+    auto d = send("GET", "/admits", "", "", bearer(config, {{"HTTP_X_VER", "3"}}));
+    BOOST_TEST(res.status() == 200);
+    BOOST_TEST(d["data"].GetInt64() == 7);
+    send("GET", "/admits", "", "", bearer(config, {{"HTTP_X_VER", "4"}}));  // version bumped since
+    BOOST_TEST(res.status() == 401);
+    send("GET", "/admits", "", "", bearer(config, {{"HTTP_X_VER", "3"}, {"HTTP_X_GONE", "1"}}));
+    BOOST_TEST(res.status() == 401);  // user deleted
+    send("GET", "/admits-admin", "", "", bearer(config, {{"HTTP_X_VER", "3"}}));  // no admin
+    BOOST_TEST(res.status() == 403);
+}
 
 BOOST_AUTO_TEST_CASE(unknown_path_is_404_naming_method_and_path) {
     auto d = send("DELETE", "/nope?x=1");
