@@ -62,7 +62,7 @@ std::string pageSql(const PageQuery& q) {
 
     std::string sql(q.select);
     sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
-    if (!q.after) {
+    if (!q.after && q.offset > 0) {
         // Deferred join: ids of the page from the index, then their rows.
         sql += " FROM (SELECT " + std::string(q.idColumn) + " AS id FROM " + std::string(q.table) +
                q.where.sql + orderBy + " LIMIT ? OFFSET ?) k";
@@ -74,14 +74,24 @@ std::string pageSql(const PageQuery& q) {
 
     sql += " FROM " + std::string(q.table);
     if (!q.joins.empty()) sql += " " + std::string(q.joins);
+    if (!q.after) {
+        // Page 1: the first rows of the sort index, read directly (the derived
+        // table of a deferred join would cost a temporary table and a sort:
+        // ~0.6 ms against ~0.2 ms for 20 users).
+        return sql + q.where.sql + orderBy + " LIMIT ? OFFSET ?";
+    }
     const char* cmp = q.descending ? "<" : ">";
     std::string cond;
     if (q.sort.column == q.idColumn) {
         cond = std::string(q.idColumn) + " " + cmp + " ?";
     } else {
-        cond = "(" + std::string(q.sort.column) + " " + cmp + " ? OR (" +
-               std::string(q.sort.column) + " = ? AND " + std::string(q.idColumn) + " " + cmp +
-               " ?))";
+        // (key, id) < (?, ?), written so that the optimizer sees one range on
+        // the key: a single index dive, where "key < ? OR (key = ? AND id < ?)"
+        // costs two per candidate index (~280 against ~350 us per page).
+        const char* cmpOrEqual = q.descending ? "<=" : ">=";
+        cond = std::string(q.sort.column) + " " + cmpOrEqual + " ? AND (" +
+               std::string(q.sort.column) + " " + cmp + " ? OR " + std::string(q.idColumn) + " " +
+               cmp + " ?)";
     }
     sql += q.where.sql + (q.where.sql.empty() ? " WHERE " : " AND ") + cond;
     return sql + orderBy + " LIMIT ?";
@@ -91,7 +101,7 @@ std::vector<Param> pageParams(const PageQuery& q) {
     std::vector<Param> params = q.where.params;
     if (q.after) {
         if (q.sort.column != q.idColumn) {
-            // (key < ? OR (key = ? AND id < ?)): the key twice, then the id.
+            // key <= ? AND (key < ? OR id < ?): the key twice, then the id.
             for (int i = 0; i < 2; ++i) {
                 if (q.sort.numeric)
                     params.emplace_back(static_cast<int64_t>(std::stoll(q.after->value)));

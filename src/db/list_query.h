@@ -50,7 +50,8 @@ std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key);
 // (use with ESCAPE '!').
 std::string containsPattern(std::string_view text);
 
-// One page of a collection. Offset pages use a deferred join: the inner
+// One page of a collection. Page 1 reads the first rows of the sort index.
+// Later offset pages use a deferred join: the inner
 // query walks the (covering) sort index for ids only, so skipping 200,000
 // rows reads index entries, not rows; then the page's rows are fetched by id.
 // Cursor pages seek straight to the last key seen. The COUNT runs on `table`

@@ -26,7 +26,7 @@ constexpr std::string_view kDescription =
     "`{success: true, data, message?, meta?}` or `{success: false, error, code, details?, "
     "requestId}`. Every response carries `X-Request-ID`.\n\n"
     "**Lists** take `page`, `limit`, `sort`, `search`, filters, or `cursor`. Offset pages "
-    "return `meta.total` and `totalPages`: exact up to 10,000 matches; larger totals are "
+    "return `meta.total` and `totalPages`: exact up to 1,000 matches; larger totals are "
     "reused by a worker for up to 10 seconds, because a fresh COUNT(*) of a million rows "
     "costs about a hundred pages. Pass `cursor` (the previous `meta.nextCursor`) to walk a "
     "large collection: a cursor page costs the same at any depth and carries no totals.\n\n"
