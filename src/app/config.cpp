@@ -115,6 +115,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.string("DB_USER", c.db.user);
     r.string("DB_PASSWORD", c.db.password);
     r.integer("DB_POOL_MAX", c.db.poolMax, 1, 1000);
+    if (c.db.poolMax == 0) c.db.poolMax = c.threadsPerWorker;
     r.integer("DB_POOL_IDLE_TIMEOUT_MS", c.db.poolIdleTimeoutMs, 1000, 86400000);
     r.integer("DB_CONNECT_TIMEOUT_MS", c.db.connectTimeoutMs, 100, 600000);
     r.integer("DB_POOL_WAIT_MS", c.db.poolWaitMs, 0, 600000);

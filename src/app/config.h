@@ -31,7 +31,9 @@ struct DbConfig {
     std::string name = "restd";
     std::string user = "restd";
     std::string password;
-    int poolMax = 8;
+    // 0: one per accept thread (THREADS_PER_WORKER), so no request ever waits
+    // for a connection; a smaller pool makes requests queue inside restd.
+    int poolMax = 0;
     int poolIdleTimeoutMs = 30000;
     int connectTimeoutMs = 2000;
     int poolWaitMs = 1000;

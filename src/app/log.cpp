@@ -4,7 +4,10 @@
 #include <rapidjson/writer.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <atomic>
+#include <mutex>
 
 #include "common/time.h"
 
@@ -13,6 +16,21 @@ namespace restd::app::log {
 namespace {
 
 std::atomic<LogLevel> gLevel{LogLevel::Info};
+
+// getpid() is a system call on every log line otherwise; the pid only changes
+// in the child of a fork, which forgets the cached one.
+std::atomic<int> gPid{0};
+
+int pid() {
+    int p = gPid.load(std::memory_order_relaxed);
+    if (p != 0) return p;
+    static std::once_flag registered;
+    std::call_once(registered,
+                   [] { pthread_atfork(nullptr, nullptr, [] { gPid.store(0); }); });
+    p = static_cast<int>(getpid());
+    gPid.store(p, std::memory_order_relaxed);
+    return p;
+}
 
 std::string_view levelName(LogLevel l) {
     switch (l) {
@@ -51,7 +69,7 @@ void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fi
     w.Key("msg");
     writeStr(w, msg);
     w.Key("pid");
-    w.Int(static_cast<int>(getpid()));
+    w.Int(pid());
     for (const Field& f : fields) {
         w.Key(f.key.data(), static_cast<rapidjson::SizeType>(f.key.size()));
         std::visit(

@@ -169,13 +169,6 @@ void Connection::run(const char* text) {
     }
 }
 
-uint64_t Connection::lastInsertId() {
-    static constexpr const char* kLastId = "SELECT LAST_INSERT_ID()";
-    Rows rows = prepare(kLastId).query();
-    rows.next();
-    return rows.getUInt64(1);
-}
-
 bool Connection::isAlive() {
     try {
         return !broken_ && conn_->isValid();

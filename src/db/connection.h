@@ -70,7 +70,6 @@ class Connection {
     Statement prepare(std::string_view sql);
     // Plain statement without parameters (START TRANSACTION, SELECT 1).
     void run(const char* sql);
-    uint64_t lastInsertId();
     // Pings the server; false when the session is gone.
     bool isAlive();
 

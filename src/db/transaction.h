@@ -50,4 +50,20 @@ auto withTransaction(Pool& pool, Fn&& fn) {
     }
 }
 
+// Runs fn(Connection&), a single write statement, in autocommit mode: the
+// statement is its own transaction, with no START TRANSACTION and COMMIT
+// round trips around it. Retried on deadlock like withTransaction; never on
+// a lost connection (the write may have happened).
+template <class Fn>
+auto withAutocommit(Pool& pool, Fn&& fn) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            Pool::Lease lease = pool.acquire();
+            return fn(*lease);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Deadlock || attempt >= kDeadlockRetries) throw;
+        }
+    }
+}
+
 }  // namespace restd::db

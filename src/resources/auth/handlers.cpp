@@ -47,8 +47,7 @@ void registerUser(app::Context& ctx) {
     users::repository::NewUser nu{*in.text("email"), *in.text("username"), *hash, "user"};
     auto [user, pair] = users::translateDuplicate([&] {
         return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-            int64_t id = users::repository::insert(conn, nu);
-            users::User u = *users::repository::findById(conn, id);
+            users::User u = users::repository::insert(conn, nu);
             return std::make_pair(u, issue(conn, ctx.services.config, u));
         });
     });

@@ -23,9 +23,13 @@ constexpr std::string_view kFindById =
     "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f') "
     "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
 
+// The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
     "INSERT INTO posts (author_id, title, body, published, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, NOW(3), NOW(3))";
+    "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
+    "RETURNING id, author_id, (SELECT u.username FROM users u WHERE u.id = author_id), "
+    "title, body, published, version, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f')";
 constexpr std::string_view kDelete = "DELETE FROM posts WHERE id = ?";
 
 constexpr db::SortColumn kSorts[] = {
@@ -60,14 +64,15 @@ std::optional<Post> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     return readPost(rows);
 }
 
-int64_t insert(db::Connection& conn, const NewPost& p) {
-    conn.prepare(kInsert)
-        .bind(p.authorId)
-        .bind(std::string_view(p.title))
-        .bind(std::string_view(p.body))
-        .bind(p.published)
-        .execute();
-    return static_cast<int64_t>(conn.lastInsertId());
+Post insert(db::Connection& conn, const NewPost& p) {
+    db::Rows rows = conn.prepare(kInsert)
+                        .bind(p.authorId)
+                        .bind(std::string_view(p.title))
+                        .bind(std::string_view(p.body))
+                        .bind(p.published)
+                        .query();
+    rows.next();
+    return readPost(rows);
 }
 
 bool update(db::Connection& conn, int64_t id, const Changes& c) {

@@ -29,7 +29,8 @@ struct NewPost {
     std::string body;
     bool published = true;
 };
-int64_t insert(db::Connection& conn, const NewPost& post);
+// The row as stored, read back in the same round trip.
+Post insert(db::Connection& conn, const NewPost& post);
 
 struct Changes {
     std::optional<std::string> title;

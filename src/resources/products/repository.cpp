@@ -20,9 +20,13 @@ constexpr std::string_view kFindById =
     "DATE_FORMAT(p.updated_at, '%Y-%m-%d %H:%i:%s.%f') "
     "FROM products p WHERE p.id = ?";
 
+// The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
     "INSERT INTO products (sku, name, description, price_cents, stock, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, NOW(3), NOW(3))";
+    "VALUES (?, ?, ?, ?, ?, NOW(3), NOW(3)) "
+    "RETURNING id, sku, name, description, price_cents, stock, version, "
+    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f')";
 constexpr std::string_view kDelete = "DELETE FROM products WHERE id = ?";
 
 // The SKU column is ascii_bin; searching it as utf8mb4 text under the table's
@@ -64,15 +68,16 @@ std::optional<Product> findById(db::Connection& conn, int64_t id, db::Lock lock)
     return readProduct(rows);
 }
 
-int64_t insert(db::Connection& conn, const NewProduct& p) {
-    conn.prepare(kInsert)
-        .bind(std::string_view(p.sku))
-        .bind(std::string_view(p.name))
-        .bind(std::string_view(p.description))
-        .bind(p.priceCents)
-        .bind(p.stock)
-        .execute();
-    return static_cast<int64_t>(conn.lastInsertId());
+Product insert(db::Connection& conn, const NewProduct& p) {
+    db::Rows rows = conn.prepare(kInsert)
+                        .bind(std::string_view(p.sku))
+                        .bind(std::string_view(p.name))
+                        .bind(std::string_view(p.description))
+                        .bind(p.priceCents)
+                        .bind(p.stock)
+                        .query();
+    rows.next();
+    return readProduct(rows);
 }
 
 bool update(db::Connection& conn, int64_t id, const Changes& c) {

@@ -24,7 +24,8 @@ struct NewProduct {
     int64_t priceCents = 0;
     int64_t stock = 0;
 };
-int64_t insert(db::Connection& conn, const NewProduct& product);
+// The row as stored, read back in the same round trip.
+Product insert(db::Connection& conn, const NewProduct& product);
 
 // Fields to change; every write bumps `version` and sets `updated_at`.
 struct Changes {

@@ -31,9 +31,13 @@ constexpr std::string_view kFindByEmail =
     "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f'), u.password_hash "
     "FROM users u WHERE u.email = ?";
 
+// The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
     "INSERT INTO users (email, username, password_hash, role, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, NOW(3), NOW(3))";
+    "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
+    "RETURNING id, email, username, role, token_version, version, "
+    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f')";
 
 constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?";
 
@@ -88,14 +92,15 @@ std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view em
     return LoginRecord{readUser(rows), rows.getString(9)};
 }
 
-int64_t insert(db::Connection& conn, const NewUser& u) {
-    conn.prepare(kInsert)
-        .bind(std::string_view(u.email))
-        .bind(std::string_view(u.username))
-        .bind(std::string_view(u.passwordHash))
-        .bind(std::string_view(u.role))
-        .execute();
-    return static_cast<int64_t>(conn.lastInsertId());
+User insert(db::Connection& conn, const NewUser& u) {
+    db::Rows rows = conn.prepare(kInsert)
+                        .bind(std::string_view(u.email))
+                        .bind(std::string_view(u.username))
+                        .bind(std::string_view(u.passwordHash))
+                        .bind(std::string_view(u.role))
+                        .query();
+    rows.next();
+    return readUser(rows);
 }
 
 bool update(db::Connection& conn, int64_t id, const Changes& c) {

@@ -37,7 +37,8 @@ struct NewUser {
     std::string passwordHash;
     std::string role = "user";
 };
-int64_t insert(db::Connection& conn, const NewUser& user);
+// The row as stored, read back in the same round trip.
+User insert(db::Connection& conn, const NewUser& user);
 
 // Fields to change; a new password hash also bumps the token version, which
 // revokes every access token issued before.

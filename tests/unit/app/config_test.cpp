@@ -108,6 +108,14 @@ BOOST_AUTO_TEST_CASE(applies_documented_defaults) {
     BOOST_TEST(c.clientUrls[0] == "http://localhost:3000");
     BOOST_TEST(c.workers >= 1);
     BOOST_TEST(c.requestTimeoutSeconds == 30);
+    BOOST_TEST(c.db.poolMax == c.threadsPerWorker);  // no request waits for a connection
+}
+
+BOOST_AUTO_TEST_CASE(pool_follows_the_thread_count_unless_set) {
+    BOOST_TEST(load({{"JWT_SECRET", "s"}, {"THREADS_PER_WORKER", "5"}}).db.poolMax == 5);
+    BOOST_TEST(
+        load({{"JWT_SECRET", "s"}, {"THREADS_PER_WORKER", "5"}, {"DB_POOL_MAX", "3"}}).db.poolMax ==
+        3);
 }
 
 BOOST_AUTO_TEST_CASE(reads_every_kind_of_value) {
