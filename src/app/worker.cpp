@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "app/dispatcher.h"
@@ -119,18 +120,36 @@ void wake(int eventFd) {
 }
 
 // State shared by the accept threads of this worker.
+//
+// The threads wait together on one epoll set: the listen socket, the
+// hand-over channel, the stop event, and every kept connection that is idle
+// between two requests (parked, one-shot). Whichever thread is free serves
+// whichever connection has a request next, so an idle kept connection never
+// holds a thread, and nginx may keep more connections open than there are
+// threads: none of its requests then pays for a connect, an accept and a close.
 struct Shared {
     const Config& config;
     const WorkerFds& fds;
     int stopFd;  // eventfd: readable once the worker stops accepting
     int doneFd;  // eventfd: readable once every accept thread has returned
+    int epfd;    // the epoll set all accept threads wait on
     const Dispatcher& dispatcher;
     std::atomic<long> served{0};
     std::atomic<bool> stopping{false};
     std::atomic<bool> handOver{false};  // kept connections go to the other workers
     std::atomic<long> handedOver{0};
     std::atomic<int> running{0};  // accept threads that have not returned
+    std::atomic<int64_t> lingerUntil{0};  // steady-clock ticks: a stop's last call for requests
     std::unique_ptr<InFlight[]> inFlight = {};
+
+    // Parked connections and the generation each was parked with: an epoll
+    // event carries both, so an event that comes late for a connection that
+    // was closed meanwhile (its number reused) is recognised. The thread that
+    // removes a connection from the map owns it; epoll_ctl runs under the
+    // mutex so that parking and taking out never interleave.
+    std::mutex idleMutex{};
+    std::unordered_map<int, uint32_t> idle{};
+    uint32_t generation = 0;
 
     // Stops accepting; kept connections are handed over.
     void retire() {
@@ -138,11 +157,59 @@ struct Shared {
         stopping.store(true);
         wake(stopFd);
     }
-    // Stops accepting; kept connections are closed (nobody would take them).
+    // Stops accepting; kept connections get one more request, then are closed
+    // (nobody would take them).
     void stop() {
         handOver.store(false);
+        lingerUntil.store((Clock::now() + kKeptConnectionLinger).time_since_epoch().count());
         stopping.store(true);
         wake(stopFd);
+    }
+
+    // Waits in the epoll set until its next request. `registered`: the
+    // connection is in the set already (it was parked before).
+    void park(int fd, bool registered) {
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLONESHOT;
+        std::unique_lock lock(idleMutex);
+        uint32_t gen = ++generation;
+        if (gen == 0) gen = ++generation;  // 0 tags the worker's own descriptors
+        ev.data.u64 = (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(fd);
+        idle[fd] = gen;
+        // Re-arming a connection that is in the set already happens after
+        // every request: outside the lock, so that a thread preempted in the
+        // system call holds up no other (the map entry comes first: no event
+        // can precede it). Should a stop take the connection out meanwhile,
+        // the call fails harmlessly and the stop owns it.
+        if (registered) lock.unlock();
+        if (epoll_ctl(epfd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) == 0) return;
+        int error = errno;
+        if (!lock.owns_lock()) lock.lock();
+        auto it = idle.find(fd);
+        if (it == idle.end() || it->second != gen) return;  // taken by a stop
+        idle.erase(it);
+        lock.unlock();
+        log::error("cannot park a kept connection", {{"error", std::strerror(error)}});
+        close(fd);
+    }
+    // The parked connection an event names, now owned by the caller; false
+    // when it was taken out meanwhile (a stop) or is another one by now.
+    bool claim(int fd, uint32_t gen) {
+        std::lock_guard lock(idleMutex);
+        auto it = idle.find(fd);
+        if (it == idle.end() || it->second != gen) return false;
+        idle.erase(it);
+        return true;
+    }
+    // Any parked connection, taken out of the set and owned by the caller; -1
+    // when none is left.
+    int takeAny() {
+        std::lock_guard lock(idleMutex);
+        if (idle.empty()) return -1;
+        int fd = idle.begin()->first;
+        idle.erase(idle.begin());
+        epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nullptr);
+        return fd;
     }
 };
 
@@ -284,33 +351,37 @@ void serveOne(Shared& shared, InFlight& slot, FCGX_Request& fcgi, http::Response
     }
 }
 
-// Waits for a connection: a new one on the listen socket, or a kept one a
-// retiring worker handed over (then `handedOver`). One waiter is woken per
-// event (EPOLLEXCLUSIVE). Returns -1 once the worker stops.
-int acceptNext(int epfd, const Shared& shared, bool& handedOver) {
+// What an accept thread does next.
+struct Work {
+    enum class Kind { Stop, Serve, Park } kind = Kind::Stop;
+    int fd = -1;
+    bool registered = false;  // Serve: the connection is in the epoll set already
+};
+
+// Waits in the worker's epoll set for a new connection, a parked one with a
+// request, a connection a retiring worker handed over (to park: it may be
+// idle), or the stop.
+Work nextWork(Shared& shared) {
     while (true) {
-        epoll_event ev[3];
-        int n = epoll_wait(epfd, ev, 3, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -1;
+        epoll_event ev;
+        int n = epoll_wait(shared.epfd, &ev, 1, -1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return {};
+        if (n == 0) continue;
+        const auto gen = static_cast<uint32_t>(ev.data.u64 >> 32);
+        const auto fd = static_cast<int>(static_cast<uint32_t>(ev.data.u64));
+        if (gen != 0) {
+            if (shared.claim(fd, gen)) return {Work::Kind::Serve, fd, true};
+            continue;
         }
-        bool listenReady = false, channelReady = false;
-        for (int i = 0; i < n; ++i) {
-            if (ev[i].data.fd == shared.stopFd) return -1;
-            listenReady |= ev[i].data.fd == shared.fds.listen;
-            channelReady |= ev[i].data.fd == shared.fds.handOverReceive;
+        if (fd == shared.stopFd) return {};
+        if (fd == shared.fds.handOverReceive) {
+            int conn = takeOverConnection(shared.fds.handOverReceive);
+            if (conn >= 0) return {Work::Kind::Park, conn, false};
+            continue;
         }
-        if (channelReady) {
-            int fd = takeOverConnection(shared.fds.handOverReceive);
-            if (fd >= 0) {
-                handedOver = true;
-                return fd;
-            }
-        }
-        if (!listenReady) continue;
-        int fd = accept4(shared.fds.listen, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) return fd;
+        int conn = accept4(shared.fds.listen, nullptr, nullptr, SOCK_CLOEXEC);
+        if (conn >= 0) return {Work::Kind::Serve, conn, false};
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
             continue;
         log::error("accept failed", {{"error", std::strerror(errno)}});
@@ -318,90 +389,96 @@ int acceptNext(int epfd, const Shared& shared, bool& handedOver) {
     }
 }
 
-// Waits until a kept connection has the next request (true), or the worker
-// stops (false). A retiring worker hands the connection over at once, even
-// with a request waiting in it. A stopping one gives it kKeptConnectionLinger
-// to bring one more request, which is served and followed at once by the close
-// (nginx sees the close with the response and does not reuse the connection);
-// one still idle then is closed. Closing an idle kept connection races with
-// nginx picking it for a request, which then fails, so this is kept for
-// shutdown, when no other worker could take the connection.
-bool nextRequestReady(int connFd, const Shared& shared) {
-    pollfd fds[2] = {{connFd, POLLIN, 0}, {shared.stopFd, POLLIN, 0}};
-    std::optional<Clock::time_point> deadline;
+// Serves the next request on connection `fd`. Returns the connection when
+// nginx keeps it for more requests, else -1 (it is closed).
+int serveRequest(Shared& shared, InFlight& slot, FCGX_Request& fcgi, http::Response& res,
+                 std::string& out, int fd) {
+    fcgi.ipcFd = fd;
+    fcgi.keepConnection = 1;  // so FCGX_Accept_r does not close it before reading
+    if (FCGX_Accept_r(&fcgi) < 0) {
+        fcgi.ipcFd = -1;  // the peer closed the connection or spoke garbage (libfcgi closed it)
+        return -1;
+    }
+    // A stopping worker closes kept connections after their current request,
+    // so that a connection nginx keeps reusing cannot hold the drain open; a
+    // retiring one hands them over afterwards.
+    if (shared.stopping.load() && !shared.handOver.load()) fcgi.keepConnection = 0;
+    try {
+        serveOne(shared, slot, fcgi, res, out);
+    } catch (const std::exception& e) {
+        // Only I/O setup can throw here; the dispatcher catches everything else.
+        log::error("request failed outside the dispatcher", {{"error", e.what()}});
+        fcgi.keepConnection = 0;
+    }
+    FCGX_Finish_r(&fcgi);  // closes the connection unless it is kept
+    int kept = fcgi.ipcFd;
+    fcgi.ipcFd = -1;
+    const long maxRequests = shared.config.maxRequestsPerWorker;
+    if (long served = ++shared.served; maxRequests > 0 && served >= maxRequests) shared.retire();
+    return kept;
+}
+
+// True once `fd` has data (or a hang-up) before the steady-clock tick `until`.
+bool readableBefore(int fd, int64_t until) {
+    pollfd p{fd, POLLIN, 0};
     while (true) {
-        if (shared.stopping.load()) {
-            if (shared.handOver.load()) return false;
-            if (!deadline) deadline = Clock::now() + kKeptConnectionLinger;
-        }
-        int timeout = -1;
-        if (deadline) {
-            auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-            timeout = static_cast<int>(std::max<int64_t>(0, left.count()));
-        }
-        int n = poll(fds, deadline ? 1 : 2, timeout);
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            Clock::duration(until - Clock::now().time_since_epoch().count()));
+        int n = poll(&p, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        if (fds[0].revents) return true;  // data, or hang-up that FCGX_Accept_r will see
-        if (n == 0) return false;         // lingered long enough
+        return n > 0;
+    }
+}
+
+// A stopping worker empties the epoll set of parked connections. Retiring:
+// each goes to another worker. Stopping: each gets until the stop's linger
+// deadline to bring one more request, which is served and followed at once by
+// the close (nginx sees the close with the response and does not reuse the
+// connection); one still idle then is closed. Closing an idle kept
+// connection races with nginx picking it for a request, which then fails, so
+// this is kept for shutdown, when no other worker could take the connection.
+void drainParked(Shared& shared, InFlight& slot, FCGX_Request& fcgi, http::Response& res,
+                 std::string& out) {
+    for (int fd; (fd = shared.takeAny()) >= 0;) {
+        if (shared.handOver.load()) {
+            releaseKeptConnection(shared, fd);
+        } else if (readableBefore(fd, shared.lingerUntil.load())) {
+            int kept = serveRequest(shared, slot, fcgi, res, out, fd);
+            if (kept >= 0) releaseKeptConnection(shared, kept);  // a retire came meanwhile
+        } else {
+            close(fd);
+        }
     }
 }
 
 void acceptLoop(Shared& shared, InFlight& slot) {
     db::threadInit();
-    int epfd = epoll_create1(EPOLL_CLOEXEC);
-    for (int fd : {shared.fds.listen, shared.fds.handOverReceive}) {
-        epoll_event ev{};
-        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-        ev.data.fd = fd;
-        epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
-    }
-    epoll_event sev{};
-    sev.events = EPOLLIN;
-    sev.data.fd = shared.stopFd;
-    epoll_ctl(epfd, EPOLL_CTL_ADD, shared.stopFd, &sev);
-
     FCGX_Request fcgi;
     // No listen socket for libfcgi: this loop accepts, libfcgi only speaks the protocol.
     FCGX_InitRequest(&fcgi, -1, 0);
     http::Response res;
     std::string out;
-    const long maxRequests = shared.config.maxRequestsPerWorker;
 
     while (true) {
-        if (fcgi.ipcFd < 0) {
-            bool handedOver = false;
-            int fd = acceptNext(epfd, shared, handedOver);
-            if (fd < 0) break;
-            fcgi.ipcFd = fd;
-            fcgi.keepConnection = 1;   // so FCGX_Accept_r does not close it before reading
-            if (handedOver) continue;  // a kept connection may be idle: wait for its request
-        } else if (!nextRequestReady(fcgi.ipcFd, shared)) {
-            releaseKeptConnection(shared, fcgi.ipcFd);
-            fcgi.ipcFd = -1;
-            break;
-        }
-        if (FCGX_Accept_r(&fcgi) < 0) {
-            fcgi.ipcFd = -1;  // the peer closed the connection or spoke garbage
+        Work work = nextWork(shared);
+        if (work.kind == Work::Kind::Stop) break;
+        if (work.kind == Work::Kind::Park) {
+            shared.park(work.fd, false);
             continue;
         }
-        // A stopping worker closes kept connections after their current request,
-        // so that a connection nginx keeps reusing cannot hold the drain open
-        // (nextRequestReady); a retiring one hands them over afterwards.
-        if (shared.stopping.load() && !shared.handOver.load()) fcgi.keepConnection = 0;
-        try {
-            serveOne(shared, slot, fcgi, res, out);
-        } catch (const std::exception& e) {
-            // Only I/O setup can throw here; the dispatcher catches everything else.
-            log::error("request failed outside the dispatcher", {{"error", e.what()}});
-            fcgi.keepConnection = 0;
+        int kept = serveRequest(shared, slot, fcgi, res, out, work.fd);
+        if (kept < 0) continue;
+        if (shared.stopping.load() && shared.handOver.load()) {
+            if (work.registered) {
+                std::lock_guard lock(shared.idleMutex);
+                epoll_ctl(shared.epfd, EPOLL_CTL_DEL, kept, nullptr);
+            }
+            releaseKeptConnection(shared, kept);
+        } else {
+            shared.park(kept, work.registered);  // a stopping worker drains it below
         }
-        FCGX_Finish_r(&fcgi);
-        long served = ++shared.served;
-        if (maxRequests > 0 && served >= maxRequests) shared.retire();
     }
-    if (fcgi.ipcFd >= 0) close(fcgi.ipcFd);
-    close(epfd);
+    drainParked(shared, slot, fcgi, res, out);
     db::threadEnd();
     if (--shared.running == 0) wake(shared.doneFd);
 }
@@ -473,7 +550,16 @@ int Worker::run() {
     Services services{config_, pool, std::chrono::steady_clock::now(), startedAt_};
     Dispatcher dispatcher(router, services);
     const int threadCount = config_.threadsPerWorker;
-    Shared shared{config_, fds_, stopFd, doneFd, dispatcher};
+    int epfd = epoll_create1(EPOLL_CLOEXEC);
+    for (int fd : {fds_.listen, fds_.handOverReceive, stopFd}) {
+        epoll_event ev{};
+        // One waiter per new connection across all workers (EPOLLEXCLUSIVE);
+        // the stop event stays readable and reaches every thread.
+        ev.events = fd == stopFd ? EPOLLIN : EPOLLIN | EPOLLEXCLUSIVE;
+        ev.data.u64 = static_cast<uint32_t>(fd);  // generation 0: the worker's own
+        epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+    }
+    Shared shared{config_, fds_, stopFd, doneFd, epfd, dispatcher};
     shared.running = threadCount;
     shared.inFlight = std::make_unique<InFlight[]>(static_cast<size_t>(threadCount));
 
@@ -538,6 +624,7 @@ int Worker::run() {
     close(sigFd);
     close(stopFd);
     close(doneFd);
+    close(epfd);
     return timedOutAt ? kExitRequestTimeout : 0;
 }
 
