@@ -27,27 +27,35 @@ class Transaction {
 
 inline constexpr int kDeadlockRetries = 3;
 
+// Runs attempt() again, up to kDeadlockRetries times in all, while it fails
+// with a deadlock or a lock-wait timeout (the whole unit of work is retried).
+template <class Attempt>
+auto retryOnDeadlock(Attempt&& attempt) {
+    for (int n = 1;; ++n) {
+        try {
+            return attempt();
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Deadlock || n >= kDeadlockRetries) throw;
+        }
+    }
+}
+
 // Runs fn(Connection&) inside a transaction on a pooled connection; fn commits
 // nothing itself: the transaction commits when fn returns normally.
 template <class Fn>
 auto withTransaction(Pool& pool, Fn&& fn) {
-    for (int attempt = 1;; ++attempt) {
-        try {
-            Pool::Lease lease = pool.acquire();
-            Transaction tx(*lease);
-            if constexpr (std::is_void_v<decltype(fn(*lease))>) {
-                fn(*lease);
-                tx.commit();
-                return;
-            } else {
-                auto result = fn(*lease);
-                tx.commit();
-                return result;
-            }
-        } catch (const Error& e) {
-            if (e.kind() != ErrorKind::Deadlock || attempt >= kDeadlockRetries) throw;
+    return retryOnDeadlock([&] {
+        Pool::Lease lease = pool.acquire();
+        Transaction tx(*lease);
+        if constexpr (std::is_void_v<decltype(fn(*lease))>) {
+            fn(*lease);
+            tx.commit();
+        } else {
+            auto result = fn(*lease);
+            tx.commit();
+            return result;
         }
-    }
+    });
 }
 
 // Runs fn(Connection&), a single write statement, in autocommit mode: the
@@ -56,14 +64,10 @@ auto withTransaction(Pool& pool, Fn&& fn) {
 // a lost connection (the write may have happened).
 template <class Fn>
 auto withAutocommit(Pool& pool, Fn&& fn) {
-    for (int attempt = 1;; ++attempt) {
-        try {
-            Pool::Lease lease = pool.acquire();
-            return fn(*lease);
-        } catch (const Error& e) {
-            if (e.kind() != ErrorKind::Deadlock || attempt >= kDeadlockRetries) throw;
-        }
-    }
+    return retryOnDeadlock([&] {
+        Pool::Lease lease = pool.acquire();
+        return fn(*lease);
+    });
 }
 
 }  // namespace restd::db
