@@ -8,11 +8,13 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "../support/checks.h"
+#include "../support/fcgi_client.h"
 #include "../support/http_client.h"
 #include "../support/stack.h"
 
@@ -343,6 +345,29 @@ BOOST_AUTO_TEST_CASE(preflight_on_unknown_path_is_404) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(resilience)
+
+// nginx keeps up to 64 idle connections per nginx worker, many more than the
+// test stack's WORKERS x THREADS_PER_WORKER. Idle kept connections wait in
+// the workers' epoll sets, not on threads: a thread that sat on its kept
+// connection would leave the connections past the thread count unserved.
+BOOST_AUTO_TEST_CASE(more_kept_connections_than_threads_are_all_served_again) {
+    Stack& s = stack();
+    const int threads = s.workers() * std::stoi(s.setting("THREADS_PER_WORKER"));
+    const int count = 3 * threads;
+    std::vector<std::unique_ptr<FcgiConnection>> connections;
+    for (int i = 0; i < count; ++i) {
+        connections.push_back(std::make_unique<FcgiConnection>(s.env("RESTD_SOCKET")));
+        FcgiResponse first = connections.back()->request("GET", "/health", 10s);
+        BOOST_REQUIRE_MESSAGE(first.completed() && first.status == 200,
+                              "first request on kept connection " << i << " of " << count
+                                                                  << ": " << first.summary());
+    }
+    for (int i = count - 1; i >= 0; --i) {  // the oldest last: none may be starved
+        FcgiResponse again = connections[static_cast<size_t>(i)]->request("GET", "/health", 10s);
+        BOOST_CHECK_MESSAGE(again.completed() && again.status == 200,
+                            "second request on kept connection " << i << ": " << again.summary());
+    }
+}
 
 BOOST_AUTO_TEST_CASE(killed_worker_is_replaced_and_health_keeps_answering) {
     Stack& s = stack();

@@ -96,25 +96,33 @@ std::string FcgiResponse::summary() const {
     return std::to_string(status) + " " + body.substr(0, 300);
 }
 
-FcgiRequest::FcgiRequest(const std::string& socketPath, std::string_view method,
-                         std::string_view uri) {
+namespace {
+
+// A connected socket, or -1 with `error` set.
+int connectTo(const std::string& socketPath, std::string& error) {
     sockaddr_un addr{};
     if (socketPath.size() >= sizeof addr.sun_path) {
-        error_ = "socket path too long: " + socketPath;
-        return;
+        error = "socket path too long: " + socketPath;
+        return -1;
     }
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, socketPath.c_str(), socketPath.size() + 1);
-    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) {
-        error_ = errnoText("socket");
-        return;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = errnoText("socket");
+        return -1;
     }
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        error_ = errnoText(("connect " + socketPath).c_str());
-        return;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        error = errnoText(("connect " + socketPath).c_str());
+        close(fd);
+        return -1;
     }
+    return fd;
+}
 
+// Sends a whole bodyless request; false with `error` set when it could not.
+bool sendRequest(int fd, std::string_view method, std::string_view uri, bool keepConnection,
+                 std::string& error) {
     std::string params;
     size_t query = uri.find('?');
     appendParam(params, "REQUEST_METHOD", method);
@@ -127,33 +135,28 @@ FcgiRequest::FcgiRequest(const std::string& socketPath, std::string_view method,
     appendParam(params, "HTTP_HOST", "localhost");
 
     std::string wire;
-    const char begin[8] = {0, static_cast<char>(kResponder), 0, 0, 0, 0, 0, 0};
+    const char flags = keepConnection ? 1 : 0;  // FCGI_KEEP_CONN
+    const char begin[8] = {0, static_cast<char>(kResponder), flags, 0, 0, 0, 0, 0};
     appendRecord(wire, kBeginRequest, std::string_view(begin, sizeof begin));
     appendRecord(wire, kParams, params);
     appendRecord(wire, kParams, {});
     appendRecord(wire, kStdin, {});
     size_t sent = 0;
     while (sent < wire.size()) {
-        ssize_t n = send(fd_, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
+        ssize_t n = send(fd, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
-            error_ = errnoText("send");
-            return;
+            error = errnoText("send");
+            return false;
         }
         sent += static_cast<size_t>(n);
     }
+    return true;
 }
 
-FcgiRequest::~FcgiRequest() {
-    if (fd_ >= 0) close(fd_);
-}
-
-FcgiResponse FcgiRequest::receive(std::chrono::milliseconds timeout) {
+// Reads records until FCGI_END_REQUEST, at most `timeout`.
+FcgiResponse readResponse(int fd, std::chrono::milliseconds timeout) {
     FcgiResponse response;
-    if (!error_.empty() || fd_ < 0) {
-        response.error = error_.empty() ? "already received" : error_;
-        return response;
-    }
     auto deadline = Clock::now() + timeout;
     std::string in, stdoutText;
     char buffer[8192];
@@ -170,9 +173,6 @@ FcgiResponse FcgiRequest::receive(std::chrono::milliseconds timeout) {
             if (type == kStdout) stdoutText += content;
             if (type == kStderr) response.stderrText += content;
             if (type == kEndRequest) {
-                // Close now: libfcgi's close waits up to 2 s for the client's.
-                close(fd_);
-                fd_ = -1;
                 parseCgi(stdoutText, response);
                 return response;
             }
@@ -183,7 +183,7 @@ FcgiResponse FcgiRequest::receive(std::chrono::milliseconds timeout) {
                              " ms (" + std::to_string(stdoutText.size()) + " bytes of stdout)";
             return response;
         }
-        pollfd p{fd_, POLLIN, 0};
+        pollfd p{fd, POLLIN, 0};
         int ready = poll(&p, 1, static_cast<int>(left.count()));
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0) {
@@ -191,7 +191,7 @@ FcgiResponse FcgiRequest::receive(std::chrono::milliseconds timeout) {
             return response;
         }
         if (ready == 0) continue;
-        ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+        ssize_t n = recv(fd, buffer, sizeof buffer, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             response.error = errnoText("recv");
@@ -204,6 +204,49 @@ FcgiResponse FcgiRequest::receive(std::chrono::milliseconds timeout) {
         }
         in.append(buffer, static_cast<size_t>(n));
     }
+}
+
+}  // namespace
+
+FcgiRequest::FcgiRequest(const std::string& socketPath, std::string_view method,
+                         std::string_view uri) {
+    fd_ = connectTo(socketPath, error_);
+    if (fd_ >= 0) sendRequest(fd_, method, uri, false, error_);
+}
+
+FcgiRequest::~FcgiRequest() {
+    if (fd_ >= 0) close(fd_);
+}
+
+FcgiResponse FcgiRequest::receive(std::chrono::milliseconds timeout) {
+    if (!error_.empty() || fd_ < 0) {
+        FcgiResponse response;
+        response.error = error_.empty() ? "already received" : error_;
+        return response;
+    }
+    FcgiResponse response = readResponse(fd_, timeout);
+    // Close now: libfcgi's close waits up to 2 s for the client's.
+    close(fd_);
+    fd_ = -1;
+    return response;
+}
+
+FcgiConnection::FcgiConnection(const std::string& socketPath) {
+    fd_ = connectTo(socketPath, error_);
+}
+
+FcgiConnection::~FcgiConnection() {
+    if (fd_ >= 0) close(fd_);
+}
+
+FcgiResponse FcgiConnection::request(std::string_view method, std::string_view uri,
+                                     std::chrono::milliseconds timeout) {
+    FcgiResponse response;
+    if (fd_ < 0 || !sendRequest(fd_, method, uri, true, error_)) {
+        response.error = error_;
+        return response;
+    }
+    return readResponse(fd_, timeout);
 }
 
 }  // namespace restd::test

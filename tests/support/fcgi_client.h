@@ -1,7 +1,7 @@
-// A minimal FastCGI client (responder role, one request per connection) for
-// tests that talk to restd's socket directly, without nginx: socket
-// activation and restarts. It sends the params nginx would for a bodyless
-// request and parses restd's CGI-style answer (Status: line, headers, body).
+// A minimal FastCGI client (responder role) for tests that talk to restd's
+// socket directly, without nginx: socket activation, restarts, kept
+// connections. It sends the params nginx would for a bodyless request and
+// parses restd's CGI-style answer (Status: line, headers, body).
 // Thread-safe: no shared state.
 #pragma once
 
@@ -40,6 +40,24 @@ class FcgiRequest {
     // connection (libfcgi lingers up to 2 s on a connection the client keeps
     // open). The error of a failed connect or send is reported here. Once only.
     FcgiResponse receive(std::chrono::milliseconds timeout);
+
+  private:
+    int fd_ = -1;
+    std::string error_;
+};
+
+// A connection kept open across requests, as nginx's upstream keepalive does
+// (FCGI_KEEP_CONN). One request at a time.
+class FcgiConnection {
+  public:
+    explicit FcgiConnection(const std::string& socketPath);
+    ~FcgiConnection();
+    FcgiConnection(const FcgiConnection&) = delete;
+    FcgiConnection& operator=(const FcgiConnection&) = delete;
+
+    // Sends a bodyless request and reads its answer, at most `timeout`.
+    FcgiResponse request(std::string_view method, std::string_view uri,
+                         std::chrono::milliseconds timeout);
 
   private:
     int fd_ = -1;
