@@ -149,6 +149,7 @@ struct Shared {
     // removes a connection from the map owns it; epoll_ctl runs under the
     // mutex so that parking and taking out never interleave.
     std::mutex idleMutex{};
+    std::mutex listenMutex{};  // yieldNextConnection
     std::unordered_map<int, uint32_t> idle{};
     uint32_t generation = 0;
 
@@ -165,6 +166,20 @@ struct Shared {
         lingerUntil.store((Clock::now() + kKeptConnectionLinger).time_since_epoch().count());
         stopping.store(true);
         wake(stopFd);
+    }
+
+    // New connections go round the workers. EPOLLEXCLUSIVE wakes the first
+    // worker queued on the listen socket, always the same one while it has an
+    // idle thread; and a kept connection stays with the worker that accepted
+    // it, so one worker would get every connection nginx keeps. Registering
+    // the listen socket again puts this worker at the end of the queue.
+    void yieldNextConnection() {
+        std::lock_guard lock(listenMutex);
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+        ev.data.u64 = static_cast<uint32_t>(fds.listen);
+        epoll_ctl(epfd, EPOLL_CTL_DEL, fds.listen, nullptr);
+        epoll_ctl(epfd, EPOLL_CTL_ADD, fds.listen, &ev);
     }
 
     // Waits in the epoll set until its next request. `registered`: the
@@ -382,7 +397,10 @@ Work nextWork(Shared& shared) {
             continue;
         }
         int conn = accept4(shared.fds.listen, nullptr, nullptr, SOCK_CLOEXEC);
-        if (conn >= 0) return {Work::Kind::Serve, conn, false};
+        if (conn >= 0) {
+            shared.yieldNextConnection();
+            return {Work::Kind::Serve, conn, false};
+        }
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
             continue;
         log::error("accept failed", {{"error", std::strerror(errno)}});
