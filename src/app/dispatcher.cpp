@@ -90,8 +90,8 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
     }
 
     Context ctx{req, res, body, *m.route, m.params, services_, {}, {}, {}, {}};
-    const bool callerByHandler = m.route->auth != router::Auth::None &&
-                                 m.route->callerLoad == router::CallerLoad::Handler;
+    const bool callerByHandler =
+        m.route->auth != router::Auth::None && m.route->callerLoad == router::CallerLoad::Handler;
     if (callerByHandler) {
         ctx.claims = auth::verifyBearer(req, services_.config);
     } else if (m.route->auth != router::Auth::None) {

@@ -1,10 +1,9 @@
 #include "app/log.h"
 
+#include <pthread.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <unistd.h>
-
-#include <pthread.h>
 
 #include <atomic>
 #include <mutex>
@@ -25,8 +24,7 @@ int pid() {
     int p = gPid.load(std::memory_order_relaxed);
     if (p != 0) return p;
     static std::once_flag registered;
-    std::call_once(registered,
-                   [] { pthread_atfork(nullptr, nullptr, [] { gPid.store(0); }); });
+    std::call_once(registered, [] { pthread_atfork(nullptr, nullptr, [] { gPid.store(0); }); });
     p = static_cast<int>(getpid());
     gPid.store(p, std::memory_order_relaxed);
     return p;

@@ -139,7 +139,7 @@ struct Shared {
     std::atomic<bool> stopping{false};
     std::atomic<bool> handOver{false};  // kept connections go to the other workers
     std::atomic<long> handedOver{0};
-    std::atomic<int> running{0};  // accept threads that have not returned
+    std::atomic<int> running{0};          // accept threads that have not returned
     std::atomic<int64_t> lingerUntil{0};  // steady-clock ticks: a stop's last call for requests
     std::unique_ptr<InFlight[]> inFlight = {};
 

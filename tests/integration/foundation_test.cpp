@@ -358,9 +358,9 @@ BOOST_AUTO_TEST_CASE(more_kept_connections_than_threads_are_all_served_again) {
     for (int i = 0; i < count; ++i) {
         connections.push_back(std::make_unique<FcgiConnection>(s.env("RESTD_SOCKET")));
         FcgiResponse first = connections.back()->request("GET", "/health", 10s);
-        BOOST_REQUIRE_MESSAGE(first.completed() && first.status == 200,
-                              "first request on kept connection " << i << " of " << count
-                                                                  << ": " << first.summary());
+        BOOST_REQUIRE_MESSAGE(
+            first.completed() && first.status == 200,
+            "first request on kept connection " << i << " of " << count << ": " << first.summary());
     }
     for (int i = count - 1; i >= 0; --i) {  // the oldest last: none may be starved
         FcgiResponse again = connections[static_cast<size_t>(i)]->request("GET", "/health", 10s);

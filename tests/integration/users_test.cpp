@@ -377,9 +377,9 @@ BOOST_AUTO_TEST_CASE(get_user_refuses_revoked_and_orphaned_tokens_before_404_or_
     checkSuccess(send("POST", "/api/v1/auth/logout-all", revoked.token), 200);
     checkSuccess(send("DELETE", userPath(orphan.id), admin().token), 200);
     for (const Account* caller : {&revoked, &orphan}) {
-        for (const std::string& path : {userPath(revoked.id), userPath(orphan.id),
-                                        userPath(admin().id), userPath(999999999),
-                                        std::string("/api/v1/users/abc")}) {
+        for (const std::string& path :
+             {userPath(revoked.id), userPath(orphan.id), userPath(admin().id), userPath(999999999),
+              std::string("/api/v1/users/abc")}) {
             BOOST_TEST_CONTEXT(caller->username << " GET " << path) {
                 checkError(send("GET", path, caller->token), 401, "UNAUTHORIZED");
             }

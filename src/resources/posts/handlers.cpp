@@ -80,8 +80,8 @@ void getPost(app::Context& ctx) {
 void createPost(app::Context& ctx) {
     repository::NewPost np{ctx.user().id(), *ctx.input.text("title"), *ctx.input.text("body"),
                            ctx.input.boolean("published").value_or(true)};
-    Post post = db::withAutocommit(ctx.services.pool,
-                                   [&](db::Connection& conn) { return repository::insert(conn, np); });
+    Post post = db::withAutocommit(
+        ctx.services.pool, [&](db::Connection& conn) { return repository::insert(conn, np); });
     ctx.res.setHeader("Location", "/api/v1/posts/" + std::to_string(post.id));
     sendPost(ctx, 201, post);
 }

@@ -87,8 +87,8 @@ void createProduct(app::Context& ctx) {
                               description ? *description : std::string(), *in.integer("priceCents"),
                               in.integer("stock").value_or(0)};
     Product product = translateDuplicate([&] {
-        return db::withAutocommit(ctx.services.pool,
-                                  [&](db::Connection& conn) { return repository::insert(conn, np); });
+        return db::withAutocommit(
+            ctx.services.pool, [&](db::Connection& conn) { return repository::insert(conn, np); });
     });
     ctx.res.setHeader("Location", "/api/v1/products/" + std::to_string(product.id));
     sendProduct(ctx, 201, product);

@@ -90,8 +90,8 @@ void createUser(app::Context& ctx) {
                            hashOrThrow(ctx, *in.text("password")),
                            in.text("role") ? *in.text("role") : "user"};
     User user = translateDuplicate([&] {
-        return db::withAutocommit(ctx.services.pool,
-                                  [&](db::Connection& conn) { return repository::insert(conn, nu); });
+        return db::withAutocommit(
+            ctx.services.pool, [&](db::Connection& conn) { return repository::insert(conn, nu); });
     });
     ctx.res.setHeader("Location", "/api/v1/users/" + std::to_string(user.id));
     sendUser(ctx, 201, user);

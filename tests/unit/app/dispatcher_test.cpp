@@ -3,11 +3,11 @@
 // lazily and these routes never ask it).
 #include "app/dispatcher.h"
 
-#include "auth/jwt.h"
-
 #include <rapidjson/document.h>
 
 #include <boost/test/unit_test.hpp>
+
+#include "auth/jwt.h"
 
 using namespace restd;
 using http::Method;
@@ -36,7 +36,9 @@ void boom(app::Context&) { throw std::runtime_error("secret detail /src/x.cpp");
 
 // CallerLoad::Handler routes: one forgets to admit its caller, one admits
 // the row named by the query (as a repository would have loaded it).
-void forgetsCaller(app::Context& ctx) { ctx.res.sendData(200, [](http::JsonWriter& w) { w.String("secret"); }); }
+void forgetsCaller(app::Context& ctx) {
+    ctx.res.sendData(200, [](http::JsonWriter& w) { w.String("secret"); });
+}
 void admitsCaller(app::Context& ctx) {
     users::User row;
     row.id = ctx.callerId();
@@ -131,7 +133,7 @@ BOOST_AUTO_TEST_CASE(handler_loaded_caller_is_checked_against_the_token) {
     send("GET", "/admits", "", "", bearer(config, {{"HTTP_X_VER", "4"}}));  // version bumped since
     BOOST_TEST(res.status() == 401);
     send("GET", "/admits", "", "", bearer(config, {{"HTTP_X_VER", "3"}, {"HTTP_X_GONE", "1"}}));
-    BOOST_TEST(res.status() == 401);  // user deleted
+    BOOST_TEST(res.status() == 401);                                              // user deleted
     send("GET", "/admits-admin", "", "", bearer(config, {{"HTTP_X_VER", "3"}}));  // no admin
     BOOST_TEST(res.status() == 403);
 }
