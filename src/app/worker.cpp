@@ -229,34 +229,39 @@ struct Shared {
     }
 };
 
-// Sends a kept connection to whichever worker reads the channel next.
-bool handOverConnection(int channel, int fd) {
+// A one-byte message with room for one descriptor (SCM_RIGHTS): what the
+// hand-over channel carries.
+struct DescriptorMessage {
     char byte = 0;
     iovec iov{&byte, 1};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* header = CMSG_FIRSTHDR(&msg);
+
+    DescriptorMessage() {
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+    }
+    DescriptorMessage(const DescriptorMessage&) = delete;
+    DescriptorMessage& operator=(const DescriptorMessage&) = delete;
+};
+
+// Sends a kept connection to whichever worker reads the channel next.
+bool handOverConnection(int channel, int fd) {
+    DescriptorMessage m;
+    cmsghdr* header = CMSG_FIRSTHDR(&m.msg);
     header->cmsg_level = SOL_SOCKET;
     header->cmsg_type = SCM_RIGHTS;
     header->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
-    return sendmsg(channel, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == 1;
+    return sendmsg(channel, &m.msg, MSG_DONTWAIT | MSG_NOSIGNAL) == 1;
 }
 
 // A kept connection another worker handed over, or -1 when there is none.
 int takeOverConnection(int channel) {
-    char byte = 0;
-    iovec iov{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    DescriptorMessage m;
+    msghdr& msg = m.msg;
     if (recvmsg(channel, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0) return -1;
     for (cmsghdr* h = CMSG_FIRSTHDR(&msg); h != nullptr; h = CMSG_NXTHDR(&msg, h)) {
         if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {

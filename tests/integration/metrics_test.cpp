@@ -101,20 +101,7 @@ BOOST_AUTO_TEST_CASE(metrics_is_strict_prometheus_text_with_every_family) {
     checkSecurityHeaders(response, false);
 
     prom::Exposition e = scrape();
-    const std::pair<std::string, std::string> families[] = {
-        {"http_requests_total", "counter"},
-        {"http_request_duration_seconds", "histogram"},
-        {"db_pool_connections", "gauge"},
-        {"db_pool_wait_seconds", "histogram"},
-        {"db_pool_wait_timeouts_total", "counter"},
-        {"restd_worker_restarts_total", "counter"},
-        {"restd_workers", "gauge"},
-        {"restd_build_info", "gauge"},
-        {"process_cpu_seconds_total", "counter"},
-        {"process_resident_memory_bytes", "gauge"},
-        {"process_open_fds", "gauge"},
-        {"process_start_time_seconds", "gauge"},
-    };
+    const auto& families = prom::kRestdFamilies;
     for (const auto& [name, type] : families) {
         const prom::Family* f = e.family(name);
         BOOST_CHECK_MESSAGE(f && f->type == type && !f->help.empty(),

@@ -288,4 +288,22 @@ inline Exposition parse(std::string_view text) {
     return out;
 }
 
+// The families restd documents (README "Metrics"), with their types: what
+// both the unit test of the region and the integration test of /metrics
+// expect to find.
+inline const std::pair<std::string, std::string> kRestdFamilies[] = {
+    {"http_requests_total", "counter"},
+    {"http_request_duration_seconds", "histogram"},
+    {"db_pool_connections", "gauge"},
+    {"db_pool_wait_seconds", "histogram"},
+    {"db_pool_wait_timeouts_total", "counter"},
+    {"restd_worker_restarts_total", "counter"},
+    {"restd_workers", "gauge"},
+    {"restd_build_info", "gauge"},
+    {"process_cpu_seconds_total", "counter"},
+    {"process_resident_memory_bytes", "gauge"},
+    {"process_open_fds", "gauge"},
+    {"process_start_time_seconds", "gauge"},
+};
+
 }  // namespace restd::test::prometheus

@@ -57,20 +57,7 @@ BOOST_AUTO_TEST_CASE(every_family_has_help_and_type_even_before_any_request) {
     Region region({"/a"});
     std::string text = region.render({});
     prom::Exposition e = scrape(region);
-    const std::pair<std::string, std::string> expected[] = {
-        {"http_requests_total", "counter"},
-        {"http_request_duration_seconds", "histogram"},
-        {"db_pool_connections", "gauge"},
-        {"db_pool_wait_seconds", "histogram"},
-        {"db_pool_wait_timeouts_total", "counter"},
-        {"restd_worker_restarts_total", "counter"},
-        {"restd_workers", "gauge"},
-        {"restd_build_info", "gauge"},
-        {"process_cpu_seconds_total", "counter"},
-        {"process_resident_memory_bytes", "gauge"},
-        {"process_open_fds", "gauge"},
-        {"process_start_time_seconds", "gauge"},
-    };
+    const auto& expected = prom::kRestdFamilies;
     BOOST_TEST(e.families.size() == std::size(expected));
     for (const auto& [name, type] : expected) {
         BOOST_TEST_CONTEXT(name) {
