@@ -106,25 +106,33 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
         served.userId = ctx.principal->id();
         if (m.route->auth == router::Auth::Admin) auth::requireAdmin(*ctx.principal);
     }
-    if (m.route->body) {
-        ctx.input = validation::validateBody(body, *m.route->body);
-    }
-    if (m.route->list) {
-        ctx.list = validation::validateList(req.queryString(), *m.route->list);
-    }
-    if (req.method() == Method::Post && m.route->idempotency == router::Idempotency::Honoured) {
-        if (auto key = idempotency::keyOf(req, served.userId)) {
-            runOnce(ctx, *key);
-            return;
+    auto validateAndHandle = [&] {
+        if (m.route->body) ctx.input = validation::validateBody(body, *m.route->body);
+        if (m.route->list) ctx.list = validation::validateList(req.queryString(), *m.route->list);
+        if (req.method() == Method::Post && m.route->idempotency == router::Idempotency::Honoured) {
+            if (auto key = idempotency::keyOf(req, served.userId)) {
+                runOnce(ctx, *key);
+                return;
+            }
         }
-    }
-    if (!callerByHandler) {
         m.route->handle(ctx);
+    };
+    if (!callerByHandler) {
+        validateAndHandle();
     } else {
         try {
-            m.route->handle(ctx);
+            validateAndHandle();
+        } catch (const ApiError& e) {
+            // A client error found before the handler read its caller (a bad
+            // query, id or cursor) still answers 401 first, as on every route.
+            // (A 401 here is admit()'s own.)
+            if (!ctx.principal && e.status() != 401)
+                ctx.admit(auth::loadCaller(*ctx.claims, services_));
+            if (!ctx.principal) throw;
+            served.userId = ctx.principal->id();
+            throw;
         } catch (...) {
-            if (ctx.principal) served.userId = ctx.principal->id();  // e.g. its 404
+            if (ctx.principal) served.userId = ctx.principal->id();
             throw;
         }
         if (!ctx.principal) {

@@ -39,11 +39,14 @@ Principal admit(const Claims& claims, std::optional<users::User> caller) {
     return Principal{std::move(*caller)};
 }
 
+std::optional<users::User> loadCaller(const Claims& claims, app::Services& services) {
+    return services.pool.read(
+        [&](db::Connection& conn) { return users::repository::findById(conn, claims.sub); });
+}
+
 Principal authenticate(const http::Request& req, app::Services& services) {
     Claims claims = verifyBearer(req, services.config);
-    auto caller = services.pool.read(
-        [&](db::Connection& conn) { return users::repository::findById(conn, claims.sub); });
-    return admit(claims, std::move(caller));
+    return admit(claims, loadCaller(claims, services));
 }
 
 }  // namespace restd::auth

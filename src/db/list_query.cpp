@@ -62,18 +62,23 @@ std::string pageSql(const PageQuery& q) {
 
     std::string sql(q.select);
     sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
+    if (q.caller) sql += q.caller->columns;
+    auto addJoins = [&] {
+        if (!q.joins.empty()) sql += " " + std::string(q.joins);
+        if (q.caller) sql += " " + std::string(q.caller->join);
+    };
     if (!q.after && q.offset > 0) {
         // Deferred join: ids of the page from the index, then their rows.
         sql += " FROM (SELECT " + std::string(q.idColumn) + " AS id FROM " + std::string(q.table) +
                q.where.sql + orderBy + " LIMIT ? OFFSET ?) k";
         sql +=
             " STRAIGHT_JOIN " + std::string(q.table) + " ON " + std::string(q.idColumn) + " = k.id";
-        if (!q.joins.empty()) sql += " " + std::string(q.joins);
+        addJoins();
         return sql + orderBy;
     }
 
     sql += " FROM " + std::string(q.table);
-    if (!q.joins.empty()) sql += " " + std::string(q.joins);
+    addJoins();
     if (!q.after) {
         // Page 1: the first rows of the sort index, read directly (the derived
         // table of a deferred join would cost a temporary table and a sort:
@@ -98,7 +103,11 @@ std::string pageSql(const PageQuery& q) {
 }
 
 std::vector<Param> pageParams(const PageQuery& q) {
-    std::vector<Param> params = q.where.params;
+    const bool deferred = !q.after && q.offset > 0;
+    std::vector<Param> params;
+    // The caller join comes before WHERE, or after the deferred join's subquery.
+    if (q.caller && !deferred) params.emplace_back(q.caller->id);
+    params.insert(params.end(), q.where.params.begin(), q.where.params.end());
     if (q.after) {
         if (q.sort.column != q.idColumn) {
             // key <= ? AND (key < ? OR id < ?): the key twice, then the id.
@@ -113,6 +122,7 @@ std::vector<Param> pageParams(const PageQuery& q) {
     }
     params.emplace_back(q.limit + 1);
     if (!q.after) params.emplace_back(q.offset);
+    if (q.caller && deferred) params.emplace_back(q.caller->id);
     return params;
 }
 

@@ -57,6 +57,18 @@ std::string containsPattern(std::string_view text);
 // Cursor pages seek straight to the last key seen. The COUNT runs on `table`
 // alone, so `where` may only use the table's own columns, and `joins` must be
 // to-one (they add columns, never rows).
+//
+// `caller` reads the row of the request's caller in the same statement
+// (router::CallerLoad::Handler): a join on its primary key, which MariaDB
+// reads once as a constant, so the page keeps its plan. Its columns follow
+// each row's sort key and id. A page without rows carries no caller row, and
+// neither does a missing caller: the repository then reads it on its own.
+struct CallerJoin {
+    std::string_view columns;  // ", c.id, c.role, ..." (leading comma)
+    std::string_view join;     // "JOIN users c ON c.id = ?" (one parameter: id)
+    int64_t id = 0;
+};
+
 struct PageQuery {
     std::string_view select;    // "SELECT <columns>" (no FROM)
     std::string_view table;     // "<table> <alias>", e.g. "posts p"
@@ -68,10 +80,12 @@ struct PageQuery {
     std::optional<Cursor> after;  // keyset mode when set
     int64_t limit = 20;
     int64_t offset = 0;  // offset mode only
+    std::optional<CallerJoin> caller;
 };
 
 // The page SELECT fetches limit + 1 rows so the caller knows whether more
-// exist, and appends the sort key and the id after the caller's columns.
+// exist, and appends the sort key and the id (then the caller join's
+// columns) after `select`'s columns.
 std::string pageSql(const PageQuery& q);
 std::string countSql(const PageQuery& q);
 void bindAll(Statement& st, const std::vector<Param>& params);

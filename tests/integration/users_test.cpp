@@ -389,6 +389,60 @@ BOOST_AUTO_TEST_CASE(get_user_refuses_revoked_and_orphaned_tokens_before_404_or_
     checkSuccess(send("GET", userPath(revoked.id), revoked.token), 200);
 }
 
+// The list reads the caller's row in the same statement as the page (a join
+// that yields no rows when the caller is gone, and none for an empty page).
+// Revoked and orphaned tokens get 401 on full and empty pages, before the
+// 400 of a bad query or a forged cursor; a valid token still gets its 400.
+BOOST_AUTO_TEST_CASE(list_refuses_revoked_and_orphaned_tokens_before_400_on_any_page) {
+    Account revoked = registerAccount("lrv");
+    Account orphan = registerAccount("lro");
+    Account fine = registerAccount("lrf");
+    rapidjson::Document first = checkSuccess(list("?limit=1", fine.token), 200);
+    const std::string cursor = jsonString(first, "meta.nextCursor");
+    BOOST_REQUIRE(!cursor.empty());
+    checkSuccess(send("POST", "/api/v1/auth/logout-all", revoked.token), 200);
+    checkSuccess(send("DELETE", userPath(orphan.id), admin().token), 200);
+    const std::vector<std::string> queries = {
+        "",         "?limit=5&page=2", "?cursor=" + cursor,      "?search=" + uniqueName("nomatch"),
+        "?limit=0", "?sort=password",  "?cursor=" + cursor + "x"};
+    for (const Account* caller : {&revoked, &orphan}) {
+        for (const std::string& query : queries) {
+            BOOST_TEST_CONTEXT(caller->username << " GET /api/v1/users" << query) {
+                checkError(list(query, caller->token), 401, "UNAUTHORIZED");
+            }
+        }
+    }
+    checkValidation(list("?limit=0", fine.token), {{"limit", "query"}});
+    checkValidation(list("?cursor=" + cursor + "x", fine.token), {{"cursor", "query"}});
+    rapidjson::Document empty =
+        checkSuccess(list("?search=" + uniqueName("nomatch"), fine.token), 200);
+    BOOST_CHECK_EQUAL(intAt(empty, "meta.total").value_or(-1), 0);
+    BOOST_CHECK(idsAt(empty).empty());
+}
+
+// The token's role decides what an admin's search covers; the caller's row
+// has the last word, so a role changed since the token was issued (which
+// does not revoke it) is honoured at once, both ways.
+BOOST_AUTO_TEST_CASE(list_search_follows_the_callers_current_role_not_the_tokens) {
+    Account riser = registerAccount("lrs");
+    const std::string emailTag = uniqueName("roleonly");
+    const int64_t target = adminCreate(uniqueName("name"), emailTag + "@example.com");
+    rapidjson::Document before = checkSuccess(list("?search=" + emailTag, riser.token), 200);
+    BOOST_CHECK(idsAt(before).empty());
+
+    checkSuccess(send("PATCH", userPath(riser.id), admin().token, object({{"role", str("admin")}})),
+                 200);
+    rapidjson::Document promoted = checkSuccess(list("?search=" + emailTag, riser.token), 200);
+    BOOST_CHECK((idsAt(promoted) == std::vector<int64_t>{target}));
+    BOOST_CHECK_EQUAL(jsonString(promoted, "data.0.email"), emailTag + "@example.com");
+
+    relogin(riser);  // a token that says admin
+    checkSuccess(send("PATCH", userPath(riser.id), admin().token, object({{"role", str("user")}})),
+                 200);
+    rapidjson::Document demoted = checkSuccess(list("?search=" + emailTag, riser.token), 200);
+    BOOST_CHECK(idsAt(demoted).empty());
+}
+
 BOOST_AUTO_TEST_CASE(non_positive_or_non_numeric_ids_are_400_in_path) {
     Account viewer = registerAccount("pid");
     for (const char* id : {"abc", "0", "-1", "1.5", "1e3", "0x10", "%201"}) {

@@ -50,16 +50,26 @@ constexpr db::SortColumn kSorts[] = {
     {"id", "u.id", true},
 };
 
-User readUser(const db::Rows& r) {
+// The caller's columns on every row of a page (db::CallerJoin).
+constexpr db::CallerJoin kCallerJoin = {
+    .columns =
+        ", c.id, c.email, c.username, c.role, c.token_version, c.version, "
+        "DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
+        "DATE_FORMAT(c.updated_at, '%Y-%m-%d %H:%i:%s.%f')",
+    .join = "JOIN users c ON c.id = ?",
+};
+
+// The user in columns first .. first + kUserColumns - 1.
+User readUser(const db::Rows& r, int first = 1) {
     User u;
-    u.id = r.getInt64(1);
-    u.email = r.getString(2);
-    u.username = r.getString(3);
-    u.role = r.getString(4);
-    u.tokenVersion = r.getInt64(5);
-    u.version = r.getInt64(6);
-    u.createdAt = common::isoFromSql(r.getString(7));
-    u.updatedAt = common::isoFromSql(r.getString(8));
+    u.id = r.getInt64(first);
+    u.email = r.getString(first + 1);
+    u.username = r.getString(first + 2);
+    u.role = r.getString(first + 3);
+    u.tokenVersion = r.getInt64(first + 4);
+    u.version = r.getInt64(first + 5);
+    u.createdAt = common::isoFromSql(r.getString(first + 6));
+    u.updatedAt = common::isoFromSql(r.getString(first + 7));
     return u;
 }
 
@@ -122,8 +132,10 @@ void bumpTokenVersion(db::Connection& conn, int64_t id) {
     conn.prepare(kBumpTokenVersion).bind(id).execute();
 }
 
-Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
-              std::string_view cursorKey) {
+namespace {
+
+db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
+                        std::string_view cursorKey) {
     db::PageQuery pq{.select = kSelect,
                      .table = "users u",
                      .joins = {},
@@ -133,7 +145,8 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchE
                      .descending = q.sort.descending,
                      .after = std::nullopt,
                      .limit = q.limit,
-                     .offset = (q.page - 1) * q.limit};
+                     .offset = (q.page - 1) * q.limit,
+                     .caller = std::nullopt};
     for (const auto& s : kSorts)
         if (s.field == q.sort.field) pq.sort = s;
     if (q.search) {
@@ -145,7 +158,30 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchE
             pq.where.add("u.username LIKE ? ESCAPE '!'", pattern);
     }
     if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
-    return db::fetchPage<User>(conn, pq, kUserColumns, cursorKey, readUser);
+    return pq;
+}
+
+}  // namespace
+
+Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
+              std::string_view cursorKey) {
+    return db::fetchPage<User>(conn, pageQuery(q, searchEmail, cursorKey), kUserColumns, cursorKey,
+                               [](const db::Rows& r) { return readUser(r); });
+}
+
+CallerAndPage findPageWithCaller(db::Connection& conn, const validation::ListQuery& q,
+                                 bool searchEmail, std::string_view cursorKey, int64_t callerId) {
+    db::PageQuery pq = pageQuery(q, searchEmail, cursorKey);
+    pq.caller = kCallerJoin;
+    pq.caller->id = callerId;
+    CallerAndPage found;
+    // Row layout: the user's columns, the sort key and id, the caller's columns.
+    found.page = db::fetchPage<User>(conn, pq, kUserColumns, cursorKey, [&](const db::Rows& r) {
+        if (!found.caller) found.caller = readUser(r, kUserColumns + 3);
+        return readUser(r);
+    });
+    if (found.page.items.empty()) found.caller = findById(conn, callerId);
+    return found;
 }
 
 }  // namespace restd::users::repository

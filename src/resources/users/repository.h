@@ -59,4 +59,13 @@ using Page = db::ListPage<User>;
 Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
               std::string_view cursorKey);
 
+// The same page and the caller's row (for the token check) in one round trip;
+// `caller` is nullopt when there is no such user.
+struct CallerAndPage {
+    std::optional<User> caller;
+    Page page;
+};
+CallerAndPage findPageWithCaller(db::Connection& conn, const validation::ListQuery& q,
+                                 bool searchEmail, std::string_view cursorKey, int64_t callerId);
+
 }  // namespace restd::users::repository

@@ -17,6 +17,7 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/users",
          .auth = Auth::User,
+         .callerLoad = CallerLoad::Handler,
          .list = &rules::kListUsers,
          .cache = Cache::Private,
          .handle = listUsers,
