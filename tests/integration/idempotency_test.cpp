@@ -94,6 +94,26 @@ BOOST_AUTO_TEST_CASE(a_retry_gets_the_stored_response_and_nothing_runs_twice) {
     BOOST_CHECK_EQUAL(countPosts(author.id, title), 1);
 }
 
+// A stored response belongs to the caller's live session: a retry with a
+// revoked token gets 401, not the replay; the same user's fresh token does.
+BOOST_AUTO_TEST_CASE(a_revoked_token_gets_401_not_the_stored_response) {
+    Account author = registerAccount("idem");
+    std::string key = uniqueName("key-");
+    std::string title = uniqueName("Idem revoked ");
+    const std::string oldToken = author.token;
+    HttpResponse first = postWithKey(author, key, postBody(title));
+    checkSuccess(first, 201);
+    checkSuccess(send("POST", "/api/v1/auth/logout-all", author.token), 200);
+    checkError(postWithKey(author, key, postBody(title)), 401, "UNAUTHORIZED");
+    relogin(author);
+    BOOST_REQUIRE(author.token != oldToken);
+    HttpResponse retry = postWithKey(author, key, postBody(title));
+    checkSuccess(retry, 201);
+    BOOST_CHECK(retry.header("Idempotent-Replayed") == "true");
+    BOOST_CHECK_EQUAL(retry.body, first.body);
+    BOOST_CHECK_EQUAL(countPosts(author.id, title), 1);
+}
+
 BOOST_AUTO_TEST_CASE(the_same_key_with_another_body_is_422_and_creates_nothing) {
     Account author = registerAccount("idem");
     std::string key = uniqueName("key-");

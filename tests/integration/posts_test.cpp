@@ -233,6 +233,32 @@ BOOST_AUTO_TEST_CASE(sql_metacharacters_in_title_and_body_are_stored_verbatim) {
     checkSuccess(list("?limit=1", author.token), 200);
 }
 
+// The insert itself checks the token's version (one statement instead of a
+// lookup and an insert). Revoked and orphaned tokens get 401, before a
+// body's 400, and nothing is written; a fresh token of the same user works.
+BOOST_AUTO_TEST_CASE(create_with_a_revoked_or_orphaned_token_is_401_and_writes_nothing) {
+    Account revoked = registerAccount("prv");
+    Account orphan = registerAccount("pro");
+    checkSuccess(send("POST", "/api/v1/auth/logout-all", revoked.token), 200);
+    checkSuccess(send("DELETE", "/api/v1/users/" + std::to_string(orphan.id), admin().token), 200);
+    for (const Account* caller : {&revoked, &orphan}) {
+        for (const std::string& body :
+             {postBody("Revoked", "Not written"), std::string(R"({"title":""})")}) {
+            BOOST_TEST_CONTEXT(caller->username << " POST " << body) {
+                checkError(createRaw(*caller, body), 401, "UNAUTHORIZED");
+            }
+        }
+        auto written =
+            sql("SELECT COUNT(*) FROM posts WHERE author_id = " + std::to_string(caller->id));
+        BOOST_REQUIRE(written);
+        BOOST_CHECK_EQUAL(std::stoll(*written), 0);
+    }
+    relogin(revoked);
+    rapidjson::Document created = checkSuccess(createRaw(revoked, postBody("Again", "Fresh")), 201);
+    BOOST_CHECK_EQUAL(intAt(created, "data.authorId").value_or(0), revoked.id);
+    BOOST_CHECK_EQUAL(jsonString(created, "data.author.username"), revoked.username);
+}
+
 BOOST_AUTO_TEST_CASE(create_without_token_is_401) {
     HttpResponse response = send("POST", "/api/v1/posts", {}, postBody("anonymous"));
     checkError(response, 401, "UNAUTHORIZED");
