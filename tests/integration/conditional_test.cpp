@@ -3,6 +3,7 @@
 // -> 412 when stale (checked atomically with the write: two clients racing
 // with the same tag cannot both win), and Cache-Control per route.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 
 using namespace restd::test;
 using namespace restd::test::api;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -314,6 +316,35 @@ BOOST_AUTO_TEST_CASE(each_origin_gets_its_own_cors_headers_from_the_cache) {
     BOOST_CHECK(fromB.header("Access-Control-Allow-Origin") == b);
     HttpResponse none = send("GET", uri);
     BOOST_CHECK(!none.hasHeader("Access-Control-Allow-Origin"));
+}
+
+// Entries live 5 s (whole seconds): a change is served stale until then, and afterwards the
+// refreshed entry (a new file; nginx keeps hits' files open) is what hits get.
+BOOST_AUTO_TEST_CASE(an_expired_entry_is_refreshed_and_hits_then_serve_the_new_body) {
+    std::string uri = freshProductsUri();
+    rapidjson::Document first = checkSuccess(send("GET", uri), 200);
+    const int64_t id = intAt(first, "data.0.id").value_or(0);
+    BOOST_REQUIRE_GT(id, 0);
+    BOOST_CHECK_EQUAL(intAt(first, "data.0.priceCents").value_or(0), 100);
+    BOOST_CHECK(send("GET", uri).header("X-Cache-Status") == "HIT");
+
+    checkSuccess(send("PATCH", "/api/v1/products/" + std::to_string(id), admin().token,
+                      object({{"priceCents", "250"}})),
+                 200);
+    HttpResponse stale = send("GET", uri);
+    BOOST_CHECK(stale.header("X-Cache-Status") == "HIT");
+    BOOST_CHECK_EQUAL(intAt(json(stale.body), "data.0.priceCents").value_or(0), 100);
+
+    // nginx counts whole seconds: an entry of 5 s expires 5 to 6 s after it was stored.
+    std::this_thread::sleep_for(6500ms);
+    HttpResponse refreshed = send("GET", uri);
+    BOOST_CHECK(refreshed.header("X-Cache-Status") != "HIT");
+    BOOST_CHECK_EQUAL(intAt(json(refreshed.body), "data.0.priceCents").value_or(0), 250);
+    for (int i = 0; i < 3; ++i) {
+        HttpResponse hit = send("GET", uri);
+        BOOST_CHECK(hit.header("X-Cache-Status") == "HIT");
+        BOOST_CHECK_EQUAL(hit.body, refreshed.body);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(errors_are_not_cached) {
