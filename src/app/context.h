@@ -56,9 +56,6 @@ struct Context {
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.
     int64_t pathId(std::string_view name = "id") const;
-    // The same, or 0 (which names no row) when it is malformed: for a query
-    // that must run before the 400 may be reported.
-    int64_t pathIdOrZero(std::string_view name = "id") const;
 
     // If-Match on PUT/PATCH/DELETE: 412 PRECONDITION_FAILED unless the header
     // is absent or matches the ETag a GET of the current data (written by

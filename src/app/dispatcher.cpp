@@ -14,35 +14,20 @@ namespace restd::app {
 using http::ApiError;
 using http::Method;
 
-namespace {
-
-// The path param `name` as a positive integer; nullopt when malformed, an
-// internal error when the route has no such param.
-std::optional<int64_t> positivePathParam(const router::PathParams& params, std::string_view name) {
-    for (const auto& [key, value] : params) {
-        if (key != name) continue;
-        int64_t id = 0;
-        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
-        if (ec == std::errc() && ptr == value.data() + value.size() && id > 0) return id;
-        return std::nullopt;
-    }
-    throw ApiError::internal();
-}
-
-}  // namespace
-
-int64_t Context::pathIdOrZero(std::string_view name) const {
-    return positivePathParam(params, name).value_or(0);
-}
-
 void Context::admit(std::optional<users::User> caller) {
     principal = auth::admit(*claims, std::move(caller));
     if (route.auth == router::Auth::Admin) auth::requireAdmin(*principal);
 }
 
 int64_t Context::pathId(std::string_view name) const {
-    if (auto id = positivePathParam(params, name)) return *id;
-    throw ApiError::validation({{std::string(name), "Must be a positive integer", "path"}});
+    for (const auto& [key, value] : params) {
+        if (key != name) continue;
+        int64_t id = 0;
+        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+        if (ec == std::errc() && ptr == value.data() + value.size() && id > 0) return id;
+        throw ApiError::validation({{std::string(name), "Must be a positive integer", "path"}});
+    }
+    throw ApiError::internal();
 }
 
 Dispatcher::Dispatcher(const router::Router& router, Services& services)

@@ -10,26 +10,18 @@ namespace restd::users::repository {
 namespace {
 
 constexpr int kUserColumns = 8;  // read by readUser
-constexpr std::string_view kSelect =
-    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
-    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+// The user's columns in the order readUser reads them, of table alias `a`.
+std::string userColumns(std::string_view a) {
+    const std::string c = std::string(a) + ".";
+    return c + "id, " + c + "email, " + c + "username, " + c + "role, " + c + "token_version, " +
+           c + "version, DATE_FORMAT(" + c + "created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(" +
+           c + "updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+}
 
-constexpr std::string_view kFindById =
-    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
-    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM users u WHERE u.id = ?";
-
-constexpr std::string_view kFindPair =
-    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
-    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f') FROM users u WHERE u.id IN (?, ?)";
-
-constexpr std::string_view kFindByEmail =
-    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
-    "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-    "DATE_FORMAT(u.updated_at, '%Y-%m-%d %H:%i:%s.%f'), u.password_hash "
-    "FROM users u WHERE u.email = ?";
+const std::string kSelect = "SELECT " + userColumns("u");
+const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
+const std::string kFindPair = kSelect + " FROM users u WHERE u.id IN (?, ?)";
+const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
@@ -51,13 +43,8 @@ constexpr db::SortColumn kSorts[] = {
 };
 
 // The caller's columns on every row of a page (db::CallerJoin).
-constexpr db::CallerJoin kCallerJoin = {
-    .columns =
-        ", c.id, c.email, c.username, c.role, c.token_version, c.version, "
-        "DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-        "DATE_FORMAT(c.updated_at, '%Y-%m-%d %H:%i:%s.%f')",
-    .join = "JOIN users c ON c.id = ?",
-};
+const std::string kCallerColumns = ", " + userColumns("c");
+const db::CallerJoin kCallerJoin = {.columns = kCallerColumns, .join = "JOIN users c ON c.id = ?"};
 
 // The user in columns first .. first + kUserColumns - 1.
 User readUser(const db::Rows& r, int first = 1) {
@@ -76,11 +63,9 @@ User readUser(const db::Rows& r, int first = 1) {
 }  // namespace
 
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
-    static const std::string kFindByIdForUpdate = std::string(kFindById) + " FOR UPDATE";
+    static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
     db::Rows rows =
-        conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate) : kFindById)
-            .bind(id)
-            .query();
+        conn.prepare(lock == db::Lock::ForUpdate ? kFindByIdForUpdate : kFindById).bind(id).query();
     if (!rows.next()) return std::nullopt;
     return readUser(rows);
 }
