@@ -7,7 +7,7 @@
 #include <atomic>
 
 #include "app/log.h"
-#include "auth/jwt.h"
+#include "common/digest.h"
 #include "common/hex.h"
 
 namespace restd::app::idempotency {
@@ -101,7 +101,7 @@ std::optional<Key> keyOf(const http::Request& req, std::optional<int64_t> userId
     }
     request += req.body();
     return Key{userId ? "user:" + std::to_string(*userId) : "addr:" + req.remoteAddr(),
-               std::string(*header), common::toHex(auth::sha256(request))};
+               std::string(*header), common::toHex(common::sha256(request))};
 }
 
 bool claim(db::Pool& pool, const Key& k, std::string_view requestId, http::Response& res) {

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "app/context.h"
-#include "auth/jwt.h"
+#include "common/digest.h"
 #include "db/list_query.h"
 
 namespace restd::app {
@@ -14,8 +14,8 @@ namespace restd::app {
 // Signs the cursors of `resource`'s lists: a cursor of one resource's list is
 // refused by another's, even for a sort field of the same name.
 inline std::string cursorKey(const Context& ctx, std::string_view resource) {
-    return auth::hmacSha256(ctx.services.config.jwtSecret,
-                            "restd list cursor " + std::string(resource));
+    return common::hmacSha256(ctx.services.config.jwtSecret,
+                              "restd list cursor " + std::string(resource));
 }
 
 // {"success":true,"data":[<writeItem(w, item)>...],

@@ -1,15 +1,16 @@
 #include "auth/jwt.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
 #include <charconv>
 #include <stdexcept>
+
+#include "common/digest.h"
 
 namespace restd::auth {
 
@@ -18,22 +19,35 @@ namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
-int decodeChar(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
+// base64url digit values; -1 for bytes outside the alphabet.
+constexpr std::array<int8_t, 256> kDigitValues = [] {
+    std::array<int8_t, 256> t{};
+    t.fill(-1);
+    for (int i = 0; i < 64; ++i)
+        t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+    return t;
+}();
 
-std::optional<rapidjson::Document> parseObject(std::string_view b64) {
-    auto json = base64UrlDecode(b64);
-    if (!json) return std::nullopt;
-    rapidjson::Document d;
+// A JSON object of at most a few hundred bytes (a token's header or claims):
+// parsed into buffers on the stack, so a token check allocates nothing for it.
+using SmallDocument =
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                               rapidjson::MemoryPoolAllocator<>>;
+
+// Decodes base64url `part`, parses it as a JSON object and returns read(object);
+// false when either step fails.
+template <class Read>
+bool readObject(std::string_view part, Read&& read) {
+    auto json = base64UrlDecode(part);
+    if (!json) return false;
+    char valueBuffer[2048];
+    char parseBuffer[1024];
+    rapidjson::MemoryPoolAllocator<> values(valueBuffer, sizeof valueBuffer);
+    rapidjson::MemoryPoolAllocator<> parser(parseBuffer, sizeof parseBuffer);
+    SmallDocument d(&values, sizeof parseBuffer, &parser);
     d.Parse<rapidjson::kParseValidateEncodingFlag>(json->data(), json->size());
-    if (d.HasParseError() || !d.IsObject()) return std::nullopt;
-    return d;
+    if (d.HasParseError() || !d.IsObject()) return false;
+    return read(static_cast<const rapidjson::Value&>(d));
 }
 
 std::optional<int64_t> intMember(const rapidjson::Value& obj, const char* name) {
@@ -77,42 +91,23 @@ std::string base64UrlEncode(std::string_view in) {
 
 std::optional<std::string> base64UrlDecode(std::string_view in) {
     if (in.size() % 4 == 1) return std::nullopt;
-    std::string out;
-    out.reserve(in.size() * 3 / 4);
+    std::string out(in.size() * 3 / 4, '\0');
+    char* o = out.data();
     uint32_t acc = 0;
     int bits = 0;
     for (char c : in) {
-        int v = decodeChar(c);
+        int v = kDigitValues[static_cast<unsigned char>(c)];
         if (v < 0) return std::nullopt;
         acc = (acc << 6) | static_cast<uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xFF);
+            *o++ = static_cast<char>((acc >> bits) & 0xFF);
         }
     }
     // Leftover bits must be zero: one text, one encoding.
     if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
-}
-
-std::string hmacSha256(std::string_view key, std::string_view data) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-              reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len)) {
-        throw std::runtime_error("HMAC-SHA256 failed");
-    }
-    return std::string(reinterpret_cast<char*>(mac), len);
-}
-
-std::string sha256(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr)) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    return std::string(reinterpret_cast<char*>(md), len);
 }
 
 std::string randomBytes(size_t n) {
@@ -143,7 +138,7 @@ std::string signToken(const Claims& c, std::string_view secret) {
     w.EndObject();
     std::string signingInput =
         base64UrlEncode(kHeader) + "." + base64UrlEncode({buf.GetString(), buf.GetSize()});
-    return signingInput + "." + base64UrlEncode(hmacSha256(secret, signingInput));
+    return signingInput + "." + base64UrlEncode(common::hmacSha256(secret, signingInput));
 }
 
 std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string_view secret,
@@ -157,37 +152,41 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
     std::string_view payloadPart = token.substr(dot1 + 1, dot2 - dot1 - 1);
     std::string_view sigPart = token.substr(dot2 + 1);
 
-    auto header = parseObject(headerPart);
-    if (!header) return TokenError::Malformed;
-    // Only HS256: "none", HS512, RS256 (with the secret as a "public key") are refused.
-    if (strMember(*header, "alg") != std::string_view("HS256")) return TokenError::Malformed;
-    if (auto typ = header->FindMember("typ");
-        typ != header->MemberEnd() && strMember(*header, "typ") != std::string_view("JWT"))
+    // restd's own header, byte for byte, needs no parsing; any other must
+    // still say HS256.
+    static const std::string ownHeader = base64UrlEncode(kHeader);
+    if (headerPart != ownHeader && !readObject(headerPart, [](const rapidjson::Value& header) {
+            // Only HS256: "none", HS512, RS256 (with the secret as a "public key") are refused.
+            if (strMember(header, "alg") != std::string_view("HS256")) return false;
+            return !header.HasMember("typ") || strMember(header, "typ") == std::string_view("JWT");
+        })) {
         return TokenError::Malformed;
+    }
 
     auto sig = base64UrlDecode(sigPart);
     if (!sig || sig->size() != 32) return TokenError::BadSignature;
-    std::string expected = hmacSha256(secret, token.substr(0, dot2));
+    std::string expected = common::hmacSha256(secret, token.substr(0, dot2));
     if (CRYPTO_memcmp(expected.data(), sig->data(), 32) != 0) return TokenError::BadSignature;
 
-    auto payload = parseObject(payloadPart);
-    if (!payload) return TokenError::Malformed;
     Claims c;
-    auto sub = strMember(*payload, "sub");
-    auto role = strMember(*payload, "role");
-    auto ver = intMember(*payload, "ver");
-    auto iat = intMember(*payload, "iat");
-    auto exp = intMember(*payload, "exp");
-    if (!sub || !role || !ver || !iat || !exp || strMember(*payload, "iss") != kIssuer)
-        return TokenError::Malformed;
-    auto [ptr, ec] = std::from_chars(sub->data(), sub->data() + sub->size(), c.sub);
-    if (ec != std::errc() || ptr != sub->data() + sub->size() || c.sub <= 0)
-        return TokenError::Malformed;
-    if (*role != "user" && *role != "admin") return TokenError::Malformed;
-    c.role = *role;
-    c.ver = *ver;
-    c.iat = *iat;
-    c.exp = *exp;
+    bool wellFormed = readObject(payloadPart, [&c](const rapidjson::Value& payload) {
+        auto sub = strMember(payload, "sub");
+        auto role = strMember(payload, "role");
+        auto ver = intMember(payload, "ver");
+        auto iat = intMember(payload, "iat");
+        auto exp = intMember(payload, "exp");
+        if (!sub || !role || !ver || !iat || !exp || strMember(payload, "iss") != kIssuer)
+            return false;
+        auto [ptr, ec] = std::from_chars(sub->data(), sub->data() + sub->size(), c.sub);
+        if (ec != std::errc() || ptr != sub->data() + sub->size() || c.sub <= 0) return false;
+        if (*role != "user" && *role != "admin") return false;
+        c.role = *role;
+        c.ver = *ver;
+        c.iat = *iat;
+        c.exp = *exp;
+        return true;
+    });
+    if (!wellFormed) return TokenError::Malformed;
     if (c.iat > now + kLeewaySeconds) return TokenError::Malformed;
     if (c.exp <= now - kLeewaySeconds) return TokenError::Expired;
     return c;

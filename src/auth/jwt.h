@@ -33,8 +33,6 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
 
 std::string base64UrlEncode(std::string_view bytes);
 std::optional<std::string> base64UrlDecode(std::string_view text);
-std::string hmacSha256(std::string_view key, std::string_view data);
-std::string sha256(std::string_view data);
 // `n` bytes from OpenSSL's CSPRNG.
 std::string randomBytes(size_t n);
 

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "auth/jwt.h"
+#include "common/digest.h"
 #include "db/count_cache.h"
 #include "http/api_error.h"
 
@@ -21,7 +22,7 @@ std::string encodeCursor(const Cursor& c, std::string_view key) {
     w.Int64(c.id);
     w.EndArray();
     std::string payload = auth::base64UrlEncode({buf.GetString(), buf.GetSize()});
-    std::string tag = auth::hmacSha256(key, payload).substr(0, 16);
+    std::string tag = common::hmacSha256(key, payload).substr(0, 16);
     return payload + "." + auth::base64UrlEncode(tag);
 }
 
@@ -30,7 +31,7 @@ std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key) 
     if (dot == std::string_view::npos) return std::nullopt;
     std::string_view payload = text.substr(0, dot);
     auto tag = auth::base64UrlDecode(text.substr(dot + 1));
-    std::string expected = auth::hmacSha256(key, payload).substr(0, 16);
+    std::string expected = common::hmacSha256(key, payload).substr(0, 16);
     if (!tag || tag->size() != expected.size() ||
         CRYPTO_memcmp(tag->data(), expected.data(), expected.size()) != 0)
         return std::nullopt;

@@ -1,9 +1,8 @@
 #include "http/etag.h"
 
-#include <openssl/sha.h>
-
 #include <vector>
 
+#include "common/digest.h"
 #include "common/hex.h"
 
 namespace restd::http {
@@ -52,9 +51,10 @@ std::vector<Tag> parseTags(std::string_view header) {
 }  // namespace
 
 std::string etagOf(std::string_view body) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
-    return "\"" + common::toHex({reinterpret_cast<const char*>(digest), 16}) + "\"";
+    std::string tag = common::toHex(std::string_view(common::sha256(body)).substr(0, 16));
+    tag.insert(tag.begin(), '"');
+    tag += '"';
+    return tag;
 }
 
 bool noneMatchHits(std::string_view header, std::string_view etag) {

@@ -6,6 +6,7 @@
 
 #include "auth/jwt.h"
 #include "auth/password.h"
+#include "common/digest.h"
 #include "db/transaction.h"
 #include "resources/auth/repository.h"
 #include "resources/auth/tokens.h"
@@ -75,7 +76,7 @@ void login(app::Context& ctx) {
 }
 
 void refresh(app::Context& ctx) {
-    std::string tokenHash = auth::sha256(*ctx.input.text("refreshToken"));
+    std::string tokenHash = common::sha256(*ctx.input.text("refreshToken"));
     // The unit of work returns its refusal instead of throwing it, so that
     // revoking a reused token's family commits before the 401 goes out.
     struct Outcome {
@@ -102,7 +103,7 @@ void refresh(app::Context& ctx) {
 }
 
 void logout(app::Context& ctx) {
-    std::string tokenHash = auth::sha256(*ctx.input.text("refreshToken"));
+    std::string tokenHash = common::sha256(*ctx.input.text("refreshToken"));
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
         if (auto family = repository::findFamily(conn, tokenHash))
             repository::revokeFamily(conn, *family);

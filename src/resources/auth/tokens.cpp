@@ -1,6 +1,7 @@
 #include "resources/auth/tokens.h"
 
 #include "auth/jwt.h"
+#include "common/digest.h"
 #include "resources/auth/repository.h"
 
 namespace restd::auth_tokens {
@@ -16,7 +17,7 @@ TokenPair issue(db::Connection& conn, const app::Config& config, const users::Us
     pair.expiresIn = config.jwtTtlSeconds;
     pair.refreshToken = auth::base64UrlEncode(auth::randomBytes(32));
     if (familyId.empty()) familyId = auth::randomBytes(16);
-    repository::insert(conn, user.id, familyId, auth::sha256(pair.refreshToken),
+    repository::insert(conn, user.id, familyId, common::sha256(pair.refreshToken),
                        config.refreshTtlSeconds);
     return pair;
 }
