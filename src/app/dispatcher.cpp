@@ -62,15 +62,14 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
     if (m.kind == router::Match::Kind::NotFound) {
         throw ApiError::notFound("Cannot " + req.methodText() + " " + req.path());
     }
-    std::string allow = router::Router::allowHeader(m.allowed);
     if (req.method() == Method::Options) {
-        cors_.preflight(req, res, allow);
+        cors_.preflight(req, res, router::Router::allowHeader(m.allowed));
         return;
     }
     if (m.kind == router::Match::Kind::MethodNotAllowed) {
         throw std::move(ApiError(405, "METHOD_NOT_ALLOWED",
                                  "Method " + req.methodText() + " not allowed on " + req.path())
-                            .withHeader("Allow", allow));
+                            .withHeader("Allow", router::Router::allowHeader(m.allowed)));
     }
     served.route = m.route->path;
 

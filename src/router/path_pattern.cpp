@@ -33,20 +33,34 @@ PathPattern::PathPattern(std::string_view pattern) : text_(pattern) {
     });
 }
 
-std::optional<PathParams> PathPattern::match(std::string_view path) const {
-    PathParams params;
-    size_t i = 0;
-    bool ok = forEachSegment(path, [&](std::string_view seg) {
-        if (i >= segments_.size()) return false;
-        const Segment& s = segments_[i++];
-        if (s.isParam) {
-            if (seg.empty()) return false;
-            params.emplace_back(s.text, std::string(seg));
-            return true;
-        }
-        return seg == s.text;
+std::optional<PathSegments> PathSegments::split(std::string_view path) {
+    PathSegments out;
+    bool fits = forEachSegment(path, [&out](std::string_view seg) {
+        if (out.size_ == kMax) return false;
+        out.segments_[out.size_++] = seg;
+        return true;
     });
-    if (!ok || i != segments_.size()) return std::nullopt;
+    if (!fits) return std::nullopt;
+    return out;
+}
+
+std::optional<PathParams> PathPattern::match(std::string_view path) const {
+    auto segments = PathSegments::split(path);
+    if (!segments) return std::nullopt;
+    return match(*segments);
+}
+
+std::optional<PathParams> PathPattern::match(const PathSegments& path) const {
+    if (path.size() != segments_.size()) return std::nullopt;
+    for (size_t i = 0; i < segments_.size(); ++i) {
+        const Segment& s = segments_[i];
+        if (s.isParam ? path[i].empty() : path[i] != s.text) return std::nullopt;
+    }
+    PathParams params;
+    params.reserve(paramNames_.size());
+    for (size_t i = 0; i < segments_.size(); ++i) {
+        if (segments_[i].isParam) params.emplace_back(segments_[i].text, std::string(path[i]));
+    }
     return params;
 }
 

@@ -13,6 +13,24 @@ namespace restd::router {
 
 using PathParams = std::vector<std::pair<std::string_view, std::string>>;
 
+// A path split at its slashes once, for matching against every pattern of the
+// route table without splitting it again for each.
+class PathSegments {
+  public:
+    static constexpr size_t kMax = 16;  // more than any route has
+
+    // Empty when `path` does not start with '/' or has more than kMax segments
+    // (no route can match it). "/" has no segments.
+    static std::optional<PathSegments> split(std::string_view path);
+
+    size_t size() const { return size_; }
+    std::string_view operator[](size_t i) const { return segments_[i]; }
+
+  private:
+    std::string_view segments_[kMax];
+    size_t size_ = 0;
+};
+
 class PathPattern {
   public:
     explicit PathPattern(std::string_view pattern);
@@ -20,6 +38,8 @@ class PathPattern {
     // Captured params on a match. `path` must already have its trailing slash
     // removed (see normalizePath).
     std::optional<PathParams> match(std::string_view path) const;
+    // The same for a path split already; allocates nothing when it fails.
+    std::optional<PathParams> match(const PathSegments& path) const;
     const std::vector<std::string_view>& paramNames() const { return paramNames_; }
     std::string_view text() const { return text_; }
 

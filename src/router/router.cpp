@@ -10,11 +10,12 @@ Router::Router(std::span<const Route> routes) : routes_(routes) {
 }
 
 Match Router::match(Method method, std::string_view rawPath) const {
-    std::string_view path = normalizePath(rawPath);
     Match result;
+    auto path = PathSegments::split(normalizePath(rawPath));
+    if (!path) return result;
     Method wanted = method == Method::Head ? Method::Get : method;
     for (size_t i = 0; i < routes_.size(); ++i) {
-        auto params = patterns_[i].match(path);
+        auto params = patterns_[i].match(*path);
         if (!params) continue;
         const Route& route = routes_[i];
         if (route.method == wanted && result.kind != Match::Kind::Found) {

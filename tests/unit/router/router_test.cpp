@@ -79,6 +79,19 @@ BOOST_AUTO_TEST_CASE(unknown_path_is_not_found) {
     BOOST_TEST(m.allowed.empty());
 }
 
+BOOST_AUTO_TEST_CASE(paths_deeper_than_any_route_or_without_a_leading_slash_are_not_found) {
+    Router r(kRoutes);
+    std::string deep = "/api/v1/users/7";
+    for (size_t i = 0; i < PathSegments::kMax; ++i) deep += "/x";
+    BOOST_TEST((r.match(Method::Get, deep).kind == Match::Kind::NotFound));
+    BOOST_TEST((r.match(Method::Get, "api/v1/users/7").kind == Match::Kind::NotFound));
+    BOOST_TEST(!PathSegments::split(deep));
+    auto split = PathSegments::split("/a//b");
+    BOOST_REQUIRE(split);
+    BOOST_TEST(split->size() == 3u);
+    BOOST_TEST((*split)[1].empty());
+}
+
 BOOST_AUTO_TEST_CASE(known_path_with_wrong_method_lists_allowed_methods) {
     Router r(kRoutes);
     Match m = r.match(Method::Put, "/api/v1/users/3");
