@@ -14,8 +14,9 @@ constexpr int kUserColumns = 8;  // read by readUser
 std::string userColumns(std::string_view a) {
     const std::string c = std::string(a) + ".";
     return c + "id, " + c + "email, " + c + "username, " + c + "role, " + c + "token_version, " +
-           c + "version, DATE_FORMAT(" + c + "created_at, '%Y-%m-%d %H:%i:%s.%f'), DATE_FORMAT(" +
-           c + "updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+           c + "version, DATE_FORMAT(" + c +
+           "created_at, '%Y-%m-%d %H:%i:%s.%f') AS created_at, DATE_FORMAT(" + c +
+           "updated_at, '%Y-%m-%d %H:%i:%s.%f') AS updated_at";
 }
 
 const std::string kSelect = "SELECT " + userColumns("u");
@@ -28,8 +29,8 @@ constexpr std::string_view kInsert =
     "INSERT INTO users (email, username, password_hash, role, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
     "RETURNING id, email, username, role, token_version, version, "
-    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f'), "
-    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f')";
+    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') AS created_at, "
+    "DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS updated_at";
 
 constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?";
 
