@@ -335,14 +335,7 @@ void writeResponse(FCGX_Request& fcgi, const http::Response& res, std::string& o
 void serveOne(Shared& shared, InFlight& slot, FCGX_Request& fcgi, http::Response& res,
               std::string& out) {
     auto started = Clock::now();
-    http::Params params;
-    for (char** p = fcgi.envp; p && *p; ++p) {
-        std::string_view kv(*p);
-        size_t eq = kv.find('=');
-        if (eq == std::string_view::npos) continue;
-        params.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    http::Request req = http::Request::fromParams(params);
+    http::Request req = http::Request::fromEnvironment(fcgi.envp);
     req.setRequestId(http::pickRequestId(req));
     InFlightScope busy(slot, req, started);
     readBody(fcgi, req, shared.config.maxBodyBytes);

@@ -1,5 +1,7 @@
 #include "http/request.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "http/body.h"
@@ -18,14 +20,6 @@ constexpr MethodName kMethods[] = {
     {Method::Options, "OPTIONS"},
 };
 
-// "HTTP_X_REQUEST_ID" -> "x-request-id"; CONTENT_TYPE/CONTENT_LENGTH are
-// headers too, without the HTTP_ prefix.
-std::string headerName(std::string_view param) {
-    std::string name(param);
-    for (char& c : name) c = (c == '_') ? '-' : static_cast<char>(std::tolower(c));
-    return name;
-}
-
 }  // namespace
 
 Method parseMethod(std::string_view name) {
@@ -40,11 +34,36 @@ std::string_view methodName(Method m) {
     return "OTHER";
 }
 
-Request Request::fromParams(const Params& params) {
+template <class ForEach>
+Request Request::build(ForEach&& forEach) {
+    // One block for all the text: each name and value as given, and each
+    // header's name once more, lower-cased.
+    size_t size = 0;
+    forEach([&size](std::string_view key, std::string_view value) {
+        size += 2 * key.size() + value.size();
+    });
     Request req;
-    req.params_ = params;
+    req.text_.reset(new char[size]);
+    char* end = req.text_.get();
+    auto keep = [&end](std::string_view s) {
+        std::copy(s.begin(), s.end(), end);
+        std::string_view kept(end, s.size());
+        end += s.size();
+        return kept;
+    };
+    // "HTTP_X_REQUEST_ID" -> "x-request-id"; CONTENT_TYPE/CONTENT_LENGTH are
+    // headers too, without the HTTP_ prefix.
+    auto headerName = [&end](std::string_view param) {
+        std::string_view kept(end, param.size());
+        for (char c : param) *end++ = (c == '_') ? '-' : static_cast<char>(std::tolower(c));
+        return kept;
+    };
+
     std::string_view uri;
-    for (const auto& [key, value] : params) {
+    forEach([&](std::string_view givenKey, std::string_view givenValue) {
+        std::string_view key = keep(givenKey);
+        std::string_view value = keep(givenValue);
+        req.params_.emplace_back(key, value);
         if (key == "REQUEST_METHOD") {
             req.methodText_ = value;
             req.method_ = parseMethod(value);
@@ -59,11 +78,11 @@ Request Request::fromParams(const Params& params) {
             auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
             if (ec == std::errc() && ptr == value.data() + value.size()) req.contentLength_ = n;
         } else if (key == "CONTENT_TYPE") {
-            req.headers_.emplace_back("content-type", value);
+            req.headers_.emplace_back(headerName(key), value);
         } else if (key.starts_with("HTTP_")) {
-            req.headers_.emplace_back(headerName(std::string_view(key).substr(5)), value);
+            req.headers_.emplace_back(headerName(key.substr(5)), value);
         }
-    }
+    });
     std::string_view rawPath = uri.substr(0, uri.find('?'));
     // A path that does not decode stays raw (non-ASCII bytes masked so that it
     // can be echoed in JSON): it matches no route and 404s.
@@ -76,6 +95,22 @@ Request Request::fromParams(const Params& params) {
     }
     if (req.path_.empty()) req.path_ = "/";
     return req;
+}
+
+Request Request::fromParams(const Params& params) {
+    return build([&params](auto&& fn) {
+        for (const auto& [key, value] : params) fn(key, value);
+    });
+}
+
+Request Request::fromEnvironment(const char* const* envp) {
+    return build([envp](auto&& fn) {
+        for (const char* const* p = envp; p != nullptr && *p != nullptr; ++p) {
+            std::string_view kv(*p);
+            size_t eq = kv.find('=');
+            if (eq != std::string_view::npos) fn(kv.substr(0, eq), kv.substr(eq + 1));
+        }
+    });
 }
 
 std::optional<std::string_view> Request::header(std::string_view lowerName) const {

@@ -1,8 +1,10 @@
 // Request: one HTTP request as restd sees it, built from FastCGI params and the
 // (already bounded) body. It owns copies of everything, so it outlives the
-// libfcgi buffers. Not thread-safe; one per request.
+// libfcgi buffers: all param text in one block, which the params and headers
+// view. Movable, not copyable. Not thread-safe; one per request.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,12 @@ class Request {
   public:
     // `params` are the FastCGI params (REQUEST_METHOD, REQUEST_URI, HTTP_*...).
     static Request fromParams(const Params& params);
+    // The same from a FastCGI environment: "NAME=value" strings up to a null.
+    static Request fromEnvironment(const char* const* envp);
+
+    Request() = default;
+    Request(Request&&) = default;
+    Request& operator=(Request&&) = default;
 
     Method method() const { return method_; }
     const std::string& methodText() const { return methodText_; }
@@ -42,14 +50,19 @@ class Request {
     void setRequestId(std::string id) { requestId_ = std::move(id); }
 
   private:
+    // Builds from forEach(fn), which calls fn(name, value) for each param.
+    template <class ForEach>
+    static Request build(ForEach&& forEach);
+
     Method method_ = Method::Other;
     std::string methodText_;
     std::string path_;
     std::string queryString_;
     std::string remoteAddr_;
     size_t contentLength_ = 0;
-    std::vector<std::pair<std::string, std::string>> headers_;  // lower-case names
-    Params params_;
+    std::unique_ptr<char[]> text_;  // every param's name and value, then the header names
+    std::vector<std::pair<std::string_view, std::string_view>> headers_;  // lower-case names
+    std::vector<std::pair<std::string_view, std::string_view>> params_;
     std::string body_;
     std::string requestId_;
 };

@@ -1,6 +1,8 @@
 #include "http/request.h"
 
 #include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
 
 #include "http/request_id.h"
 
@@ -23,6 +25,30 @@ BOOST_AUTO_TEST_CASE(reads_method_path_query_and_headers_from_params) {
     BOOST_TEST(r.header("if-match").value_or("") == "\"abc\"");
     BOOST_TEST(r.contentLength() == 17u);
     BOOST_TEST(r.remoteAddr() == "127.0.0.1");
+}
+
+BOOST_AUTO_TEST_CASE(reads_a_fastcgi_environment_and_outlives_it) {
+    std::string authorization = "HTTP_AUTHORIZATION=Bearer " + std::string(300, 'a');
+    std::vector<std::string> env = {"REQUEST_METHOD=GET",  "REQUEST_URI=/api/v1/users?page=2",
+                                    "QUERY_STRING=page=2", "NO_EQUALS_SIGN",
+                                    "HTTP_X_EMPTY=",       authorization,
+                                    "REQUEST_ID=a=b"};
+    std::vector<const char*> envp;
+    for (const std::string& e : env) envp.push_back(e.c_str());
+    envp.push_back(nullptr);
+    Request r = Request::fromEnvironment(envp.data());
+    // The request keeps its own copy: the environment may go.
+    for (std::string& e : env) e.assign(e.size(), 'z');
+    Request moved = std::move(r);
+    BOOST_TEST((moved.method() == Method::Get));
+    BOOST_TEST(moved.path() == "/api/v1/users");
+    BOOST_TEST(moved.queryString() == "page=2");
+    BOOST_TEST(moved.header("authorization").value_or("") == "Bearer " + std::string(300, 'a'));
+    BOOST_TEST(moved.header("x-empty").has_value());
+    BOOST_TEST(moved.header("x-empty")->empty());
+    BOOST_TEST(moved.param("REQUEST_ID").value_or("") == "a=b");  // split at the first '='
+    BOOST_TEST(!moved.param("NO_EQUALS_SIGN"));
+    BOOST_TEST(Request::fromEnvironment(nullptr).path() == "/");
 }
 
 BOOST_AUTO_TEST_CASE(undecodable_path_is_kept_raw_and_json_safe) {
