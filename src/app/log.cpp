@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 
 #include "common/time.h"
@@ -56,12 +57,17 @@ bool enabled(LogLevel level) { return level >= gLevel.load(std::memory_order_rel
 
 void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
     if (!enabled(level)) return;
+    // The buffer and the writer's own stack live as long as the thread.
     thread_local rapidjson::StringBuffer buf;
+    thread_local rapidjson::Writer<rapidjson::StringBuffer> writer(buf);
+    auto& w = writer;
     buf.Clear();
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.Reset(buf);
+    char time[common::kIsoTimeSize];
+    common::formatIsoTime(std::chrono::system_clock::now(), time);
     w.StartObject();
     w.Key("time");
-    writeStr(w, common::isoNow());
+    writeStr(w, {time, sizeof time});
     w.Key("level");
     writeStr(w, levelName(level));
     w.Key("msg");

@@ -9,9 +9,14 @@
 namespace restd::common {
 
 std::string isoTime(std::chrono::system_clock::time_point t);
+// The same 24 characters written to `out` (no terminating null): what a log
+// line uses, without a string of its own. A thread formats each second once.
+inline constexpr size_t kIsoTimeSize = 24;
+void formatIsoTime(std::chrono::system_clock::time_point t, char* out);
 inline std::string isoNow() { return isoTime(std::chrono::system_clock::now()); }
 
-// MariaDB DATETIME(3) text ("2026-11-22 23:34:45.123", UTC session) -> ISO form.
-std::string isoFromSql(std::string_view sqlDatetime);
+// MariaDB DATETIME(3) text ("2026-11-22 23:34:45.123", UTC session) -> ISO
+// form, rewritten in place (a column read straight into it allocates once).
+std::string isoFromSql(std::string sqlDatetime);
 
 }  // namespace restd::common
