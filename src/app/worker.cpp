@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -19,7 +20,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "app/dispatcher.h"
@@ -120,6 +120,39 @@ void wake(int eventFd) {
     (void)n;  // the counter only ever needs to become non-zero
 }
 
+// Parked connections by descriptor, each with the generation it was parked
+// with (0: not parked). Descriptors are small numbers, so a vector indexed by
+// them makes parking and claiming, which happen on every request, free of
+// allocation. Not thread-safe (Shared::idleMutex guards it).
+class ParkedConnections {
+  public:
+    void add(int fd, uint32_t gen) {
+        auto i = static_cast<size_t>(fd);
+        if (i >= gens_.size()) gens_.resize(std::max<size_t>(i + 1, 2 * gens_.size()), 0);
+        if (gens_[i] == 0) ++count_;
+        gens_[i] = gen;
+    }
+    // True when `fd` was parked with `gen`; it is taken out then.
+    bool take(int fd, uint32_t gen) {
+        auto i = static_cast<size_t>(fd);
+        if (gen == 0 || i >= gens_.size() || gens_[i] != gen) return false;
+        gens_[i] = 0;
+        --count_;
+        return true;
+    }
+    // Any parked connection, taken out; -1 when none is.
+    int takeAny() {
+        for (size_t i = 0; count_ > 0 && i < gens_.size(); ++i) {
+            if (gens_[i] != 0 && take(static_cast<int>(i), gens_[i])) return static_cast<int>(i);
+        }
+        return -1;
+    }
+
+  private:
+    std::vector<uint32_t> gens_;
+    size_t count_ = 0;
+};
+
 // State shared by the accept threads of this worker.
 //
 // The threads wait together on one epoll set: the listen socket, the
@@ -150,7 +183,7 @@ struct Shared {
     // mutex so that parking and taking out never interleave.
     std::mutex idleMutex{};
     std::mutex listenMutex{};  // yieldNextConnection
-    std::unordered_map<int, uint32_t> idle{};
+    ParkedConnections idle{};
     uint32_t generation = 0;
 
     // Stops accepting; kept connections are handed over.
@@ -191,7 +224,7 @@ struct Shared {
         uint32_t gen = ++generation;
         if (gen == 0) gen = ++generation;  // 0 tags the worker's own descriptors
         ev.data.u64 = (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(fd);
-        idle[fd] = gen;
+        idle.add(fd, gen);
         // Re-arming a connection that is in the set already happens after
         // every request: outside the lock, so that a thread preempted in the
         // system call holds up no other (the map entry comes first: no event
@@ -201,9 +234,7 @@ struct Shared {
         if (epoll_ctl(epfd, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) == 0) return;
         int error = errno;
         if (!lock.owns_lock()) lock.lock();
-        auto it = idle.find(fd);
-        if (it == idle.end() || it->second != gen) return;  // taken by a stop
-        idle.erase(it);
+        if (!idle.take(fd, gen)) return;  // taken by a stop
         lock.unlock();
         log::error("cannot park a kept connection", {{"error", std::strerror(error)}});
         close(fd);
@@ -212,18 +243,14 @@ struct Shared {
     // when it was taken out meanwhile (a stop) or is another one by now.
     bool claim(int fd, uint32_t gen) {
         std::lock_guard lock(idleMutex);
-        auto it = idle.find(fd);
-        if (it == idle.end() || it->second != gen) return false;
-        idle.erase(it);
-        return true;
+        return idle.take(fd, gen);
     }
     // Any parked connection, taken out of the set and owned by the caller; -1
     // when none is left.
     int takeAny() {
         std::lock_guard lock(idleMutex);
-        if (idle.empty()) return -1;
-        int fd = idle.begin()->first;
-        idle.erase(idle.begin());
+        int fd = idle.takeAny();
+        if (fd < 0) return -1;
         epoll_ctl(epfd, EPOLL_CTL_DEL, fd, nullptr);
         return fd;
     }

@@ -50,7 +50,8 @@ int64_t Rows::getInt64(int c) const { return rs_->getInt64(static_cast<uint32_t>
 uint64_t Rows::getUInt64(int c) const { return rs_->getUInt64(static_cast<uint32_t>(c)); }
 bool Rows::getBool(int c) const { return rs_->getBoolean(static_cast<uint32_t>(c)); }
 std::string Rows::getString(int c) const {
-    return rs_->getString(static_cast<uint32_t>(c)).asStdString();
+    sql::SQLString value = rs_->getString(static_cast<uint32_t>(c));
+    return std::move(*value.operator->());  // the connector's copy, moved out, not copied again
 }
 size_t Rows::rowCount() const { return rs_->rowsCount(); }
 

@@ -39,11 +39,17 @@ Request Request::build(ForEach&& forEach) {
     // One block for all the text: each name and value as given, and each
     // header's name once more, lower-cased.
     size_t size = 0;
-    forEach([&size](std::string_view key, std::string_view value) {
+    size_t params = 0;
+    size_t headers = 0;
+    forEach([&](std::string_view key, std::string_view value) {
         size += 2 * key.size() + value.size();
+        ++params;
+        headers += key.starts_with("HTTP_") || key == "CONTENT_TYPE";
     });
     Request req;
     req.text_.reset(new char[size]);
+    req.params_.reserve(params);
+    req.headers_.reserve(headers);
     char* end = req.text_.get();
     auto keep = [&end](std::string_view s) {
         std::copy(s.begin(), s.end(), end);
