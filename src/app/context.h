@@ -51,7 +51,7 @@ struct Context {
     // answers 401 when the row is gone or the token version is stale, and 403
     // on an Admin route when the caller is no admin.
     int64_t callerId() const { return claims->sub; }
-    void admit(std::optional<users::User> caller);
+    void admit(std::optional<users::CallerRow> caller);
 
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.

@@ -14,7 +14,7 @@ namespace restd::app {
 using http::ApiError;
 using http::Method;
 
-void Context::admit(std::optional<users::User> caller) {
+void Context::admit(std::optional<users::CallerRow> caller) {
     principal = auth::admit(*claims, std::move(caller));
     if (route.auth == router::Auth::Admin) auth::requireAdmin(*principal);
 }

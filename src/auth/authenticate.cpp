@@ -33,15 +33,15 @@ Claims verifyBearer(const http::Request& req, const app::Config& config) {
     return std::get<Claims>(std::move(result));
 }
 
-Principal admit(const Claims& claims, std::optional<users::User> caller) {
+Principal admit(const Claims& claims, std::optional<users::CallerRow> caller) {
     if (!caller || caller->id != claims.sub || caller->tokenVersion != claims.ver)
         throw ApiError::unauthorized("Access token revoked");
-    return Principal{std::move(*caller)};
+    return Principal{caller->id, std::move(caller->role)};
 }
 
-std::optional<users::User> loadCaller(const Claims& claims, app::Services& services) {
+std::optional<users::CallerRow> loadCaller(const Claims& claims, app::Services& services) {
     return services.pool.read(
-        [&](db::Connection& conn) { return users::repository::findById(conn, claims.sub); });
+        [&](db::Connection& conn) { return users::repository::findCaller(conn, claims.sub); });
 }
 
 Principal authenticate(const http::Request& req, app::Services& services) {

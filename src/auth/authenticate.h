@@ -18,9 +18,9 @@
 namespace restd::auth {
 
 Claims verifyBearer(const http::Request& req, const app::Config& config);
-Principal admit(const Claims& claims, std::optional<users::User> caller);
+Principal admit(const Claims& claims, std::optional<users::CallerRow> caller);
 Principal authenticate(const http::Request& req, app::Services& services);
 // The caller's row on its own (nullopt when there is none), for admit().
-std::optional<users::User> loadCaller(const Claims& claims, app::Services& services);
+std::optional<users::CallerRow> loadCaller(const Claims& claims, app::Services& services);
 
 }  // namespace restd::auth

@@ -1,6 +1,6 @@
-// Principal: the authenticated caller of a request, loaded from the database
-// on every authenticated request (so a revoked token version or a deleted user
-// takes effect at once). Plain value; one per request.
+// Principal: the authenticated caller of a request, admitted from its row,
+// read from the database on every authenticated request (so a revoked token
+// version or a deleted user takes effect at once). Plain value; one per request.
 #pragma once
 
 #include "resources/users/model.h"
@@ -8,9 +8,10 @@
 namespace restd::auth {
 
 struct Principal {
-    users::User user;
-    int64_t id() const { return user.id; }
-    bool isAdmin() const { return user.role == "admin"; }
+    int64_t userId = 0;
+    std::string role;  // as stored now, not as the token says
+    int64_t id() const { return userId; }
+    bool isAdmin() const { return role == "admin"; }
 };
 
 }  // namespace restd::auth

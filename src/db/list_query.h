@@ -124,8 +124,12 @@ ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::st
             break;
         }
         page.items.push_back(read(rows));
-        lastKey = rows.getString(columns + 1);
-        lastId = rows.getInt64(columns + 2);
+        // The cursor continues after the page's last row: only that row's
+        // sort key is read (the connector formats each value it is asked for).
+        if (static_cast<int64_t>(page.items.size()) == q.limit) {
+            lastKey = rows.getString(columns + 1);
+            lastId = rows.getInt64(columns + 2);
+        }
     }
     if (!q.after) page.total = countRows(conn, q);
     return page;

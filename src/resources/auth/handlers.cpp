@@ -122,8 +122,12 @@ void logoutAll(app::Context& ctx) {
         200, [](http::JsonWriter& w) { w.Null(); }, "Logged out everywhere");
 }
 
+// The caller (CallerLoad::Handler) is the row it answers with: one read.
 void me(app::Context& ctx) {
-    ctx.res.sendData(200, [&](http::JsonWriter& w) { users::writeUser(w, ctx.user().user, true); });
+    auto user = ctx.services.pool.read(
+        [&](db::Connection& conn) { return users::repository::findById(conn, ctx.callerId()); });
+    ctx.admit(user ? std::optional(users::callerRowOf(*user)) : std::nullopt);
+    ctx.res.sendData(200, [&](http::JsonWriter& w) { users::writeUser(w, *user, true); });
 }
 
 }  // namespace restd::auth_tokens

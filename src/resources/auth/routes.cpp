@@ -8,6 +8,7 @@ namespace restd::auth_tokens {
 
 using router::Auth;
 using router::Cache;
+using router::CallerLoad;
 using router::Idempotency;
 using router::Method;
 using router::Route;
@@ -69,6 +70,7 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/auth/me",
          .auth = Auth::User,
+         .callerLoad = CallerLoad::Handler,
          .cache = Cache::Private,
          .handle = me,
          .doc = {.summary = "The authenticated user",

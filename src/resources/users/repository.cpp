@@ -22,6 +22,7 @@ std::string userColumns(std::string_view a) {
 const std::string kSelect = "SELECT " + userColumns("u");
 const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
 const std::string kFindPair = kSelect + " FROM users u WHERE u.id IN (?, ?)";
+constexpr std::string_view kFindCaller = "SELECT id, role, token_version FROM users WHERE id = ?";
 const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
@@ -43,9 +44,10 @@ constexpr db::SortColumn kSorts[] = {
     {"id", "u.id", true},
 };
 
-// The caller's columns on every row of a page (db::CallerJoin).
-const std::string kCallerColumns = ", " + userColumns("c");
-const db::CallerJoin kCallerJoin = {.columns = kCallerColumns, .join = "JOIN users c ON c.id = ?"};
+// The caller's columns on every row of a page (db::CallerJoin): the few that
+// admission reads, not the whole user, since every row carries them.
+const std::string kCallerSelect = ", c.id, c.role, c.token_version";
+const db::CallerJoin kCallerJoin = {.columns = kCallerSelect, .join = "JOIN users c ON c.id = ?"};
 
 // The user in columns first .. first + kUserColumns - 1.
 User readUser(const db::Rows& r, int first = 1) {
@@ -61,7 +63,18 @@ User readUser(const db::Rows& r, int first = 1) {
     return u;
 }
 
+// The caller in columns first .. first + 2 (kCallerSelect's order).
+CallerRow readCaller(const db::Rows& r, int first = 1) {
+    return {r.getInt64(first), r.getString(first + 1), r.getInt64(first + 2)};
+}
+
 }  // namespace
+
+std::optional<CallerRow> findCaller(db::Connection& conn, int64_t id) {
+    db::Rows rows = conn.prepare(kFindCaller).bind(id).query();
+    if (!rows.next()) return std::nullopt;
+    return readCaller(rows);
+}
 
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
@@ -77,7 +90,7 @@ CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id)
     while (rows.next()) {
         User u = readUser(rows);
         if (u.id == id) found.user = u;
-        if (u.id == callerId) found.caller = std::move(u);
+        if (u.id == callerId) found.caller = callerRowOf(u);
     }
     return found;
 }
@@ -163,10 +176,10 @@ CallerAndPage findPageWithCaller(db::Connection& conn, const validation::ListQue
     CallerAndPage found;
     // Row layout: the user's columns, the sort key and id, the caller's columns.
     found.page = db::fetchPage<User>(conn, pq, kUserColumns, cursorKey, [&](const db::Rows& r) {
-        if (!found.caller) found.caller = readUser(r, kUserColumns + 3);
+        if (!found.caller) found.caller = readCaller(r, kUserColumns + 3);
         return readUser(r);
     });
-    if (found.page.items.empty()) found.caller = findById(conn, callerId);
+    if (found.page.items.empty()) found.caller = findCaller(conn, callerId);
     return found;
 }
 

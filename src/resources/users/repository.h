@@ -16,11 +16,13 @@
 namespace restd::users::repository {
 
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock = db::Lock::None);
+// Only what the token check needs of user `id`.
+std::optional<CallerRow> findCaller(db::Connection& conn, int64_t id);
 
 // The caller of a request (for the token check) and the user `id`, read in
 // one round trip. Either is nullopt when there is no such row.
 struct CallerAndUser {
-    std::optional<User> caller;
+    std::optional<CallerRow> caller;
     std::optional<User> user;
 };
 CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id);
@@ -62,7 +64,7 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchE
 // The same page and the caller's row (for the token check) in one round trip;
 // `caller` is nullopt when there is no such user.
 struct CallerAndPage {
-    std::optional<User> caller;
+    std::optional<CallerRow> caller;
     Page page;
 };
 CallerAndPage findPageWithCaller(db::Connection& conn, const validation::ListQuery& q,

@@ -40,7 +40,7 @@ void forgetsCaller(app::Context& ctx) {
     ctx.res.sendData(200, [](http::JsonWriter& w) { w.String("secret"); });
 }
 void admitsCaller(app::Context& ctx) {
-    users::User row;
+    users::CallerRow row;
     row.id = ctx.callerId();
     row.role = "user";
     row.tokenVersion = std::stoll(std::string(ctx.req.header("x-ver").value_or("0")));
