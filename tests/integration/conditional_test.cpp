@@ -76,6 +76,18 @@ BOOST_AUTO_TEST_CASE(if_none_match_with_the_current_tag_is_304_without_body) {
     BOOST_CHECK_EQUAL(head.status, 304);
 }
 
+BOOST_AUTO_TEST_CASE(head_announces_the_length_of_the_get_without_a_body) {
+    Account author = registerAccount("head");
+    int64_t id = createPost(author, "Heads up");
+    HttpResponse get = send("GET", postPath(id), author.token);
+    checkSuccess(get, 200);
+    HttpResponse head = send("HEAD", postPath(id), author.token);
+    BOOST_CHECK_EQUAL(head.status, 200);
+    BOOST_CHECK_EQUAL(head.body, "");
+    BOOST_CHECK(head.header("Content-Length") == std::to_string(get.body.size()));
+    BOOST_CHECK(head.header("ETag") == get.header("ETag"));
+}
+
 BOOST_AUTO_TEST_CASE(if_none_match_with_a_stale_tag_gets_the_full_body) {
     Account author = registerAccount("inm");
     int64_t id = createPost(author, "Modified since");

@@ -122,6 +122,19 @@ BOOST_AUTO_TEST_CASE(head_health_is_200_without_body) {
     BOOST_CHECK(response.hasHeader("X-Request-ID"));
 }
 
+// restd announces each body's length, so nginx passes it on as it is instead
+// of chunking it (HEAD: conditional_test).
+BOOST_AUTO_TEST_CASE(responses_announce_their_length_instead_of_chunking) {
+    for (const char* path : {"/health", "/api/v1/no-such-route"}) {
+        BOOST_TEST_CONTEXT(path) {
+            HttpResponse get = send("GET", path);
+            BOOST_REQUIRE(!get.body.empty());
+            BOOST_CHECK(get.header("Content-Length") == std::to_string(get.body.size()));
+            BOOST_CHECK(!get.hasHeader("Transfer-Encoding"));
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(trailing_slash_is_accepted_on_health) { checkHealth(send("GET", "/health/")); }
 
 BOOST_AUTO_TEST_CASE(ready_is_200_when_the_database_answers) {
