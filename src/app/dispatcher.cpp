@@ -44,12 +44,7 @@ Served Dispatcher::serve(http::Request& req, http::Response& res) const {
     cors_.apply(req, res);
     res.setHeader("X-Request-ID", req.requestId());
     if (!res.header("Cache-Control")) res.setHeader("Cache-Control", "no-store");
-    if (req.method() == Method::Head) {
-        // The length a GET would have had (RFC 9110 9.3.2), not the empty body's.
-        if (res.status() != 204 && res.status() != 304)
-            res.setHeader("Content-Length", std::to_string(res.body().size()));
-        res.clearBody();
-    }
+    if (req.method() == Method::Head) res.clearBodyForHead();
     return served;
 }
 

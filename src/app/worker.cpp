@@ -354,12 +354,10 @@ void writeResponse(FCGX_Request& fcgi, const http::Response& res, std::string& o
         out += value;
         out += "\r\n";
     }
-    // A length lets nginx pass the body through as it is instead of chunking
-    // it; 204 and 304 have no body and must not announce one, and a HEAD
-    // response carries the GET's length already.
-    if (res.status() != 204 && res.status() != 304 && !res.header("Content-Length")) {
+    // A length lets nginx pass the body through as it is instead of chunking it.
+    if (std::optional<size_t> length = res.contentLength()) {
         out += "Content-Length: ";
-        out += std::to_string(res.body().size());
+        out += std::to_string(*length);
         out += "\r\n";
     }
     out += "\r\n";

@@ -18,6 +18,7 @@ void Response::reset() {
     contentType_.clear();
     buffer_.Clear();
     writer_.Reset(buffer_);
+    headLength_.reset();
 }
 
 void Response::setHeader(std::string_view name, std::string_view value) {

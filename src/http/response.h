@@ -36,6 +36,17 @@ class Response {
     void setRawBody(int status, std::string_view contentType, std::string_view body);
     // Drops the body but keeps headers (HEAD, 304).
     void clearBody() { buffer_.Clear(); }
+    // Drops the body of a HEAD response; Content-Length still announces the
+    // length the GET would have had (RFC 9110 9.3.2).
+    void clearBodyForHead() {
+        headLength_ = buffer_.GetSize();
+        buffer_.Clear();
+    }
+    // What Content-Length announces: nothing for 204 and 304, which have no body.
+    std::optional<size_t> contentLength() const {
+        if (status_ == 204 || status_ == 304) return std::nullopt;
+        return headLength_ ? *headLength_ : buffer_.GetSize();
+    }
 
     // {"success":true,"data":<writeData>[,"message":...]}
     template <class DataFn>
@@ -98,6 +109,7 @@ class Response {
     std::string contentType_;
     rapidjson::StringBuffer buffer_;
     JsonWriter writer_{buffer_};
+    std::optional<size_t> headLength_;  // clearBodyForHead()
 };
 
 // The body sendData(200, writeData) writes: what a GET of the same data returns.

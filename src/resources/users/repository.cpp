@@ -45,8 +45,15 @@ constexpr db::SortColumn kSorts[] = {
 
 // The caller's columns on every row of a page (db::CallerJoin): the few that
 // admission reads, not the whole user, since every row carries them.
-const std::string kCallerSelect = ", c.id, c.role, c.token_version";
+const std::string kCallerColumns = "c.id, c.role, c.token_version";
+const std::string kCallerSelect = ", " + kCallerColumns;
 const db::CallerJoin kCallerJoin = {.columns = kCallerSelect, .join = "JOIN users c ON c.id = ?"};
+
+// The caller drives: no row when it is gone, the user's columns NULL when
+// only the user is. MariaDB reads both primary-key lookups as constant tables
+// while planning; `u.id IN (?, ?)`, a range of two rows, cost it more.
+const std::string kFindWithCaller = "SELECT " + kCallerColumns + ", " + userColumns("u") +
+                                    " FROM users c LEFT JOIN users u ON u.id = ? WHERE c.id = ?";
 
 // The user in columns first .. first + kUserColumns - 1.
 User readUser(const db::Rows& r, int first = 1) {
@@ -83,14 +90,7 @@ std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     return readUser(rows);
 }
 
-// The caller drives: no row when it is gone, the user's columns NULL when
-// only the user is. MariaDB reads both primary-key lookups as constant tables
-// while planning; `u.id IN (?, ?)`, a range of two rows, cost it more.
 CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id) {
-    static const std::string kFindWithCaller = "SELECT c.id, c.role, c.token_version, " +
-                                               userColumns("u") +
-                                               " FROM users c LEFT JOIN users u ON u.id = ?"
-                                               " WHERE c.id = ?";
     db::Rows rows = conn.prepare(kFindWithCaller).bind(id).bind(callerId).query();
     CallerAndUser found;
     if (!rows.next()) return found;
