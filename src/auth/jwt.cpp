@@ -187,9 +187,14 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
         return true;
     });
     if (!wellFormed) return TokenError::Malformed;
-    if (c.iat > now + kLeewaySeconds) return TokenError::Malformed;
-    if (c.exp <= now - kLeewaySeconds) return TokenError::Expired;
+    if (auto err = checkTimes(c, now)) return *err;
     return c;
+}
+
+std::optional<TokenError> checkTimes(const Claims& claims, int64_t now) {
+    if (claims.iat > now + kLeewaySeconds) return TokenError::Malformed;
+    if (claims.exp <= now - kLeewaySeconds) return TokenError::Expired;
+    return std::nullopt;
 }
 
 }  // namespace restd::auth

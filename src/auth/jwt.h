@@ -30,6 +30,9 @@ enum class TokenError { Malformed, BadSignature, Expired };
 std::string signToken(const Claims& claims, std::string_view secret);
 std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string_view secret,
                                              int64_t now);
+// The clock rules of verifyToken(), for claims verified earlier: iat not
+// ahead of `now` (Malformed), exp not behind it (Expired), with the leeway.
+std::optional<TokenError> checkTimes(const Claims& claims, int64_t now);
 
 std::string base64UrlEncode(std::string_view bytes);
 std::optional<std::string> base64UrlDecode(std::string_view text);

@@ -658,6 +658,31 @@ BOOST_AUTO_TEST_CASE(token_expired_120_seconds_ago_is_401_token_expired) {
     BOOST_CHECK(response.header("WWW-Authenticate").value_or("").starts_with("Bearer"));
 }
 
+BOOST_AUTO_TEST_CASE(a_token_accepted_many_times_is_refused_once_it_expires) {
+    // Each worker thread remembers the tokens it verified (auth::VerifiedTokens);
+    // the clock must still be read on every request. Valid for the first
+    // 3 seconds (the 30-second leeway past exp): enough requests to pass
+    // through every worker thread, then the same requests once it expired.
+    Account account = registerAccount("expiring");
+    const int64_t ver = intAt(tokenPayload(account.token), "ver").value_or(-1);
+    const int64_t now = nowSeconds();
+    const int64_t exp = now - 27;
+    const std::string token = mintToken(account.id, "user", ver, now - 60, exp);
+    constexpr int kRequests = 48;
+    int accepted = 0;
+    for (int i = 0; i < kRequests && nowSeconds() < exp + 29; ++i) {
+        if (me(token).status == 200) ++accepted;
+    }
+    BOOST_REQUIRE_GT(accepted, 16);
+    while (nowSeconds() <= exp + 31) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < kRequests; ++i) {
+        HttpResponse response = me(token);
+        BOOST_TEST_CONTEXT("request " << i << " after expiry") {
+            checkError(response, 401, "TOKEN_EXPIRED");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(unsigned_and_other_algorithm_tokens_are_401) {
     Account account = registerAccount("alg");
     const int64_t ver = intAt(tokenPayload(account.token), "ver").value_or(-1);
