@@ -20,7 +20,8 @@ std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock = d
 std::optional<CallerRow> findCaller(db::Connection& conn, int64_t id);
 
 // The caller of a request (for the token check) and the user `id`, read in
-// one round trip. Either is nullopt when there is no such row.
+// one round trip. Either is nullopt when there is no such row. `user` holds
+// what writeUser shows; its token and row versions are not read (0).
 struct CallerAndUser {
     std::optional<CallerRow> caller;
     std::optional<User> user;
