@@ -51,17 +51,26 @@ std::optional<PathParams> PathPattern::match(std::string_view path) const {
 }
 
 std::optional<PathParams> PathPattern::match(const PathSegments& path) const {
-    if (path.size() != segments_.size()) return std::nullopt;
+    if (!matches(path)) return std::nullopt;
+    return params(path);
+}
+
+bool PathPattern::matches(const PathSegments& path) const {
+    if (path.size() != segments_.size()) return false;
     for (size_t i = 0; i < segments_.size(); ++i) {
         const Segment& s = segments_[i];
-        if (s.isParam ? path[i].empty() : path[i] != s.text) return std::nullopt;
+        if (s.isParam ? path[i].empty() : path[i] != s.text) return false;
     }
-    PathParams params;
-    params.reserve(paramNames_.size());
+    return true;
+}
+
+PathParams PathPattern::params(const PathSegments& path) const {
+    PathParams out;
+    out.reserve(paramNames_.size());
     for (size_t i = 0; i < segments_.size(); ++i) {
-        if (segments_[i].isParam) params.emplace_back(segments_[i].text, std::string(path[i]));
+        if (segments_[i].isParam) out.emplace_back(segments_[i].text, std::string(path[i]));
     }
-    return params;
+    return out;
 }
 
 std::string_view normalizePath(std::string_view path) {

@@ -40,6 +40,10 @@ class PathPattern {
     std::optional<PathParams> match(std::string_view path) const;
     // The same for a path split already; allocates nothing when it fails.
     std::optional<PathParams> match(const PathSegments& path) const;
+    // Whether `path` matches, without capturing (allocates nothing), and the
+    // captures of a path that matches.
+    bool matches(const PathSegments& path) const;
+    PathParams params(const PathSegments& path) const;
     const std::vector<std::string_view>& paramNames() const { return paramNames_; }
     std::string_view text() const { return text_; }
 

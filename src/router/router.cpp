@@ -1,7 +1,5 @@
 #include "router/router.h"
 
-#include <algorithm>
-
 namespace restd::router {
 
 Router::Router(std::span<const Route> routes) : routes_(routes) {
@@ -14,26 +12,25 @@ Match Router::match(Method method, std::string_view rawPath) const {
     auto path = PathSegments::split(normalizePath(rawPath));
     if (!path) return result;
     Method wanted = method == Method::Head ? Method::Get : method;
+    unsigned allowed = 0;  // a bit per Method that some route of the path has
     for (size_t i = 0; i < routes_.size(); ++i) {
-        auto params = patterns_[i].match(*path);
-        if (!params) continue;
+        if (!patterns_[i].matches(*path)) continue;
         const Route& route = routes_[i];
-        if (route.method == wanted && result.kind != Match::Kind::Found) {
+        if (route.method == wanted) {  // the first such route wins
             result.kind = Match::Kind::Found;
             result.route = &route;
-            result.params = std::move(*params);
+            result.params = patterns_[i].params(*path);
+            return result;
         }
-        if (std::find(result.allowed.begin(), result.allowed.end(), route.method) ==
-            result.allowed.end()) {
-            result.allowed.push_back(route.method);
-            if (route.method == Method::Get) result.allowed.push_back(Method::Head);
-        }
+        allowed |= 1u << static_cast<unsigned>(route.method);
+        if (route.method == Method::Get) allowed |= 1u << static_cast<unsigned>(Method::Head);
     }
-    if (result.kind != Match::Kind::Found && !result.allowed.empty()) {
-        result.kind = Match::Kind::MethodNotAllowed;
+    if (allowed == 0) return result;
+    result.kind = Match::Kind::MethodNotAllowed;
+    allowed |= 1u << static_cast<unsigned>(Method::Options);
+    for (unsigned m = 0; m <= static_cast<unsigned>(Method::Other); ++m) {
+        if (allowed & (1u << m)) result.allowed.push_back(static_cast<Method>(m));
     }
-    if (!result.allowed.empty()) result.allowed.push_back(Method::Options);
-    std::sort(result.allowed.begin(), result.allowed.end());
     return result;
 }
 

@@ -17,7 +17,7 @@ struct Match {
     Kind kind = Kind::NotFound;
     const Route* route = nullptr;
     PathParams params;
-    std::vector<Method> allowed;  // for MethodNotAllowed and OPTIONS
+    std::vector<Method> allowed;  // MethodNotAllowed (OPTIONS, which no route has, included)
 };
 
 class Router {
