@@ -8,16 +8,23 @@ std::optional<int64_t> CountCache::get(const std::string& key, Clock::time_point
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     if (it == entries_.end()) return std::nullopt;
-    if (it->second.expires <= now) {
+    Entry& e = it->second;
+    if (now < e.expires) return e.total;
+    if (now >= e.expires + kStaleFor) {
         entries_.erase(it);
         return std::nullopt;
     }
-    return it->second.total;
+    if (now < e.recountUntil) return e.total;
+    e.recountUntil = now + kTtl;
+    return std::nullopt;
 }
 
 void CountCache::put(const std::string& key, int64_t total, Clock::time_point now) {
-    if (total <= kExactBelow) return;
     std::lock_guard lock(mutex_);
+    if (total <= kExactBelow) {
+        entries_.erase(key);
+        return;
+    }
     if (entries_.size() >= kMaxEntries) {
         std::erase_if(entries_, [now](const auto& e) { return e.second.expires <= now; });
         if (entries_.size() >= kMaxEntries) entries_.clear();

@@ -24,6 +24,51 @@ BOOST_AUTO_TEST_CASE(large_totals_are_reused_until_the_ttl_passes) {
     BOOST_TEST(!cache.get("other", now).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(an_expired_total_is_recounted_by_one_caller_while_the_others_reuse_it) {
+    CountCache cache;
+    auto now = CountCache::Clock::now();
+    cache.put("q", 123456, now);
+    auto later = now + CountCache::kTtl + std::chrono::seconds(1);
+    BOOST_TEST(!cache.get("q", later).has_value());  // this caller recounts
+    BOOST_TEST(cache.get("q", later).value_or(-1) == 123456);
+    BOOST_TEST(cache.get("q", later + std::chrono::seconds(2)).value_or(-1) == 123456);
+    cache.put("q", 123999, later + std::chrono::seconds(3));
+    BOOST_TEST(cache.get("q", later + std::chrono::seconds(3)).value_or(-1) == 123999);
+}
+
+BOOST_AUTO_TEST_CASE(a_recount_that_never_comes_back_is_handed_to_the_next_caller) {
+    CountCache cache;
+    auto now = CountCache::Clock::now();
+    cache.put("q", 123456, now);
+    auto expired = now + CountCache::kTtl;
+    BOOST_TEST(!cache.get("q", expired).has_value());  // its COUNT fails: no put()
+    BOOST_TEST(
+        cache.get("q", expired + CountCache::kTtl - std::chrono::milliseconds(1)).value_or(-1) ==
+        123456);
+    BOOST_TEST(!cache.get("q", expired + CountCache::kTtl).has_value());
+    BOOST_TEST(cache.get("q", expired + CountCache::kTtl).value_or(-1) == 123456);
+}
+
+BOOST_AUTO_TEST_CASE(a_total_long_expired_is_never_served) {
+    CountCache cache;
+    auto now = CountCache::Clock::now();
+    cache.put("q", 123456, now);
+    auto old = now + CountCache::kTtl + CountCache::kStaleFor;
+    BOOST_TEST(!cache.get("q", old).has_value());
+    BOOST_TEST(!cache.get("q", old).has_value());  // dropped: every caller counts
+}
+
+BOOST_AUTO_TEST_CASE(a_recount_that_finds_a_small_total_drops_the_key) {
+    CountCache cache;
+    auto now = CountCache::Clock::now();
+    cache.put("q", 123456, now);
+    auto expired = now + CountCache::kTtl;
+    BOOST_TEST(!cache.get("q", expired).has_value());
+    cache.put("q", 12, expired);
+    BOOST_TEST(!cache.get("q", expired).has_value());
+    BOOST_TEST(!cache.get("q", expired).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_full_cache_drops_entries_instead_of_growing) {
     CountCache cache;
     auto now = CountCache::Clock::now();
