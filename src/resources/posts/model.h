@@ -17,7 +17,6 @@ struct Post {
     std::string title;
     std::string body;
     bool published = true;
-    int64_t version = 0;
     std::string createdAt;
     std::string updatedAt;
 };

@@ -8,16 +8,16 @@ namespace restd::posts::repository {
 
 namespace {
 
-constexpr int kPostColumns = 9;  // read by readPost
+constexpr int kPostColumns = 8;  // read by readPost
 constexpr std::string_view kSelect =
-    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, p.version, "
+    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, "
     "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR)";
 // Lists: posts drive the join (STRAIGHT_JOIN), so the sort index of posts
 // is walked and each page row picks up its author's name by primary key.
 constexpr std::string_view kTable = "posts p";
 constexpr std::string_view kAuthorJoin = "STRAIGHT_JOIN users u ON u.id = p.author_id";
 constexpr std::string_view kFindById =
-    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, p.version, "
+    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, "
     "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR) "
     "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
 
@@ -26,7 +26,7 @@ constexpr std::string_view kInsert =
     "INSERT INTO posts (author_id, title, body, published, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
     "RETURNING id, author_id, (SELECT u.username FROM users u WHERE u.id = author_id), "
-    "title, body, published, version, CAST(created_at AS CHAR), CAST(updated_at AS CHAR)";
+    "title, body, published, CAST(created_at AS CHAR), CAST(updated_at AS CHAR)";
 constexpr std::string_view kDelete = "DELETE FROM posts WHERE id = ?";
 
 constexpr db::SortColumn kSorts[] = {
@@ -43,9 +43,8 @@ Post readPost(const db::Rows& r) {
     p.title = r.getString(4);
     p.body = r.getString(5);
     p.published = r.getBool(6);
-    p.version = r.getInt64(7);
-    p.createdAt = common::isoFromSql(r.getString(8));
-    p.updatedAt = common::isoFromSql(r.getString(9));
+    p.createdAt = common::isoFromSql(r.getString(7));
+    p.updatedAt = common::isoFromSql(r.getString(8));
     return p;
 }
 

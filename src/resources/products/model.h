@@ -17,7 +17,6 @@ struct Product {
     std::string description;
     int64_t priceCents = 0;
     int64_t stock = 0;
-    int64_t version = 0;    // bumped on every write (ETags, If-Match)
     std::string createdAt;  // ISO 8601 UTC with ms
     std::string updatedAt;
 };

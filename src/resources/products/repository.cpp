@@ -8,13 +8,13 @@ namespace restd::products::repository {
 
 namespace {
 
-constexpr int kProductColumns = 9;  // read by readProduct
+constexpr int kProductColumns = 8;  // read by readProduct
 constexpr std::string_view kSelect =
-    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, p.version, "
+    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
     "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR)";
 constexpr std::string_view kTable = "products p";
 constexpr std::string_view kFindById =
-    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, p.version, "
+    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
     "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR) "
     "FROM products p WHERE p.id = ?";
 
@@ -22,7 +22,7 @@ constexpr std::string_view kFindById =
 constexpr std::string_view kInsert =
     "INSERT INTO products (sku, name, description, price_cents, stock, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, NOW(3), NOW(3)) "
-    "RETURNING id, sku, name, description, price_cents, stock, version, "
+    "RETURNING id, sku, name, description, price_cents, stock, "
     "CAST(created_at AS CHAR), CAST(updated_at AS CHAR)";
 constexpr std::string_view kDelete = "DELETE FROM products WHERE id = ?";
 
@@ -47,9 +47,8 @@ Product readProduct(const db::Rows& r) {
     p.description = r.getString(4);
     p.priceCents = r.getInt64(5);
     p.stock = r.getInt64(6);
-    p.version = r.getInt64(7);
-    p.createdAt = common::isoFromSql(r.getString(8));
-    p.updatedAt = common::isoFromSql(r.getString(9));
+    p.createdAt = common::isoFromSql(r.getString(7));
+    p.updatedAt = common::isoFromSql(r.getString(8));
     return p;
 }
 

@@ -17,7 +17,6 @@ struct User {
     std::string username;
     std::string role;  // "user" | "admin"
     int64_t tokenVersion = 0;
-    int64_t version = 0;    // bumped on every write (ETags, If-Match)
     std::string createdAt;  // ISO 8601 UTC with ms
     std::string updatedAt;
 };

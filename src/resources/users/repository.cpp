@@ -9,9 +9,9 @@ namespace restd::users::repository {
 
 namespace {
 
-constexpr int kUserColumns = 8;  // read by readUser
+constexpr int kUserColumns = 7;  // read by readUser
 const std::string kSelect =
-    "SELECT u.id, u.email, u.username, u.role, u.token_version, u.version, "
+    "SELECT u.id, u.email, u.username, u.role, u.token_version, "
     "CAST(u.created_at AS CHAR), CAST(u.updated_at AS CHAR)";
 const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
 constexpr std::string_view kFindCaller = "SELECT id, role, token_version FROM users WHERE id = ?";
@@ -21,7 +21,7 @@ const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE
 constexpr std::string_view kInsert =
     "INSERT INTO users (email, username, password_hash, role, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
-    "RETURNING id, email, username, role, token_version, version, CAST(created_at AS CHAR), "
+    "RETURNING id, email, username, role, token_version, CAST(created_at AS CHAR), "
     "CAST(updated_at AS CHAR)";
 
 constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?";
@@ -58,9 +58,8 @@ User readUser(const db::Rows& r, int first = 1) {
     u.username = r.getString(first + 2);
     u.role = r.getString(first + 3);
     u.tokenVersion = r.getInt64(first + 4);
-    u.version = r.getInt64(first + 5);
-    u.createdAt = common::isoFromSql(r.getString(first + 6));
-    u.updatedAt = common::isoFromSql(r.getString(first + 7));
+    u.createdAt = common::isoFromSql(r.getString(first + 5));
+    u.updatedAt = common::isoFromSql(r.getString(first + 6));
     return u;
 }
 
@@ -104,7 +103,7 @@ CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id)
 std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email) {
     db::Rows rows = conn.prepare(kFindByEmail).bind(email).query();
     if (!rows.next()) return std::nullopt;
-    return LoginRecord{readUser(rows), rows.getString(9)};
+    return LoginRecord{readUser(rows), rows.getString(kUserColumns + 1)};
 }
 
 User insert(db::Connection& conn, const NewUser& u) {

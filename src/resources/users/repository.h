@@ -21,7 +21,7 @@ std::optional<CallerRow> findCaller(db::Connection& conn, int64_t id);
 
 // The caller of a request (for the token check) and the user `id`, read in
 // one round trip. Either is nullopt when there is no such row. `user` holds
-// what writeUser shows; its token and row versions are not read (0).
+// what writeUser shows; its token version is not read (0).
 struct CallerAndUser {
     std::optional<CallerRow> caller;
     std::optional<User> user;
