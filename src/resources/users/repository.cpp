@@ -43,10 +43,11 @@ const db::CallerJoin kCallerJoin = {.columns = kCallerSelect, .join = "JOIN user
 // The caller drives: no row when it is gone, the user's columns NULL when
 // only the user is. MariaDB reads both primary-key lookups as constant tables
 // while planning; `u.id IN (?, ?)`, a range of two rows, cost it more. Only
-// the columns admission and writeUser read: each column costs the connector
-// and the server on every execution of the hottest read.
+// the columns admission and writeUser read, less the ids it was given: each
+// column costs the connector and the server on every execution of the hottest
+// read.
 constexpr std::string_view kFindWithCaller =
-    "SELECT c.role, c.token_version, u.id, u.email, u.username, u.role, "
+    "SELECT c.role, c.token_version, u.email, u.username, u.role, "
     "CAST(u.created_at AS CHAR), CAST(u.updated_at AS CHAR) "
     "FROM users c LEFT JOIN users u ON u.id = ? WHERE c.id = ?";
 
@@ -89,14 +90,14 @@ CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id)
     CallerAndUser found;
     if (!rows.next()) return found;
     found.caller = CallerRow{callerId, rows.getString(1), rows.getInt64(2)};
-    if (rows.isNull(3)) return found;
+    if (rows.isNull(3)) return found;  // u.email is NOT NULL: no such user
     User& u = found.user.emplace();
-    u.id = rows.getInt64(3);
-    u.email = rows.getString(4);
-    u.username = rows.getString(5);
-    u.role = rows.getString(6);
-    u.createdAt = common::isoFromSql(rows.getString(7));
-    u.updatedAt = common::isoFromSql(rows.getString(8));
+    u.id = id;
+    u.email = rows.getString(3);
+    u.username = rows.getString(4);
+    u.role = rows.getString(5);
+    u.createdAt = common::isoFromSql(rows.getString(6));
+    u.updatedAt = common::isoFromSql(rows.getString(7));
     return found;
 }
 
