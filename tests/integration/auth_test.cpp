@@ -819,11 +819,12 @@ namespace {
 // Sends up to `attempts` failed logins to path from address; returns the first 429, if any.
 std::optional<HttpResponse> failedLoginsUntil429(const std::string& path,
                                                  const std::string& address, int attempts,
-                                                 std::map<long, int>& statuses) {
+                                                 std::map<long, int>& statuses,
+                                                 const std::vector<std::string>& headers = {}) {
     const std::string body =
         object({{"email", str(uniqueEmail("nobody"))}, {"password", str("Wrong1pass")}});
     for (int i = 0; i < attempts; ++i) {
-        HttpResponse response = send("POST", path, {}, body, {}, from(address));
+        HttpResponse response = send("POST", path, {}, body, headers, from(address));
         ++statuses[response.status];
         if (response.status == 429) return response;
     }
@@ -867,6 +868,23 @@ BOOST_AUTO_TEST_CASE(burst_of_failed_logins_from_one_address_gets_429_with_retry
              object({{"email", str(uniqueEmail("nobody"))}, {"password", str("Wrong1pass")}}), {},
              from("127.0.0.8"));
     checkError(other, 401, "INVALID_CREDENTIALS");
+}
+
+// A browser app on an allowed origin can read the 429 (nginx answers it, with
+// the CORS headers restd would send) and so its Retry-After.
+BOOST_AUTO_TEST_CASE(a_429_to_an_allowed_origin_carries_its_cors_headers) {
+    std::map<long, int> statuses;
+    std::optional<HttpResponse> limited = failedLoginsUntil429(
+        "/api/v1/auth/login", "127.0.0.11", 40, statuses, {"Origin: http://localhost:3000"});
+    BOOST_REQUIRE_MESSAGE(limited.has_value(),
+                          "40 failed logins got no 429: " << describe(statuses));
+    checkRateLimited(*limited);
+    BOOST_CHECK_EQUAL(limited->header("Access-Control-Allow-Origin").value_or("<none>"),
+                      "http://localhost:3000");
+    BOOST_CHECK_EQUAL(limited->header("Access-Control-Allow-Credentials").value_or("<none>"),
+                      "true");
+    BOOST_CHECK_MESSAGE(limited->headerHasToken("Vary", "Origin"),
+                        "Vary: " << limited->header("Vary").value_or("<none>"));
 }
 
 BOOST_AUTO_TEST_CASE(login_with_a_trailing_slash_is_limited_the_same_way) {

@@ -347,6 +347,42 @@ BOOST_AUTO_TEST_CASE(preflight_from_disallowed_origin_gets_no_allow_origin) {
     BOOST_CHECK(!response.hasHeader("Access-Control-Allow-Credentials"));
 }
 
+// The errors nginx answers itself (here a 413: the body never reaches restd)
+// carry the same CORS headers, from nginx's copy of CLIENT_URL: a browser app
+// can read their envelope.
+BOOST_AUTO_TEST_CASE(nginx_errors_carry_cors_headers_for_each_allowed_origin) {
+    for (const char* origin : {"http://localhost:3000", "http://127.0.0.1:5173"}) {
+        BOOST_TEST_CONTEXT("Origin: " << origin) {
+            HttpResponse response =
+                send("POST", "/health", {kJsonHeader[0], std::string("Origin: ") + origin},
+                     jsonBodyOfSize(kNginxLimit + 1));
+            checkError(response, 413, "PAYLOAD_TOO_LARGE");
+            BOOST_CHECK_EQUAL(response.header("Access-Control-Allow-Origin").value_or("<none>"),
+                              origin);
+            BOOST_CHECK_EQUAL(
+                response.header("Access-Control-Allow-Credentials").value_or("<none>"), "true");
+            BOOST_CHECK_MESSAGE(response.headerHasToken("Vary", "Origin"),
+                                "Vary: " << response.header("Vary").value_or("<none>"));
+        }
+    }
+}
+
+// Matched as restd matches: exactly, so no other case, suffix or port passes.
+BOOST_AUTO_TEST_CASE(nginx_errors_carry_no_cors_headers_for_other_origins) {
+    for (const char* origin : {"http://evil.example", "null", "HTTP://LOCALHOST:3000",
+                               "http://localhost:3000.evil.example", "http://localhost:30000",
+                               "http://127.0.0.1:5173/x", "http://127.0.0.105173"}) {
+        BOOST_TEST_CONTEXT("Origin: " << origin) {
+            HttpResponse response =
+                send("POST", "/health", {kJsonHeader[0], std::string("Origin: ") + origin},
+                     jsonBodyOfSize(kNginxLimit + 1));
+            checkError(response, 413, "PAYLOAD_TOO_LARGE");
+            BOOST_CHECK(!response.hasHeader("Access-Control-Allow-Origin"));
+            BOOST_CHECK(!response.hasHeader("Access-Control-Allow-Credentials"));
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(preflight_on_unknown_path_is_404) {
     HttpResponse response =
         send("OPTIONS", "/api/v1/nope",
