@@ -24,14 +24,7 @@ else
 endif
 
 WARN     := -Wall -Wextra -Wshadow -Werror
-# RapidJSON's writer looks for characters to escape 16 bytes at a time with
-# SSE2, which every x86-64 CPU has; byte by byte otherwise, the top symbol of a
-# list page under load. (Its SIMD parsing paths, which may read past the end of
-# a buffer, serve null-terminated input only; every parse here is bounded.)
-ifneq ($(filter x86_64-%,$(shell $(CXX) -dumpmachine)),)
-  SIMD   := -DRAPIDJSON_SSE2
-endif
-CXXFLAGS := -std=c++20 $(OPT) $(WARN) $(SIMD) $(SANFLAGS) -MMD -MP -Isrc -isystem /usr/include/cppconn -pthread
+CXXFLAGS := -std=c++20 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Isrc -isystem /usr/include/cppconn -pthread
 LDFLAGS  := $(SANFLAGS) -pthread
 LIBS     := -lfcgi -lmysqlcppconn -lcrypto -lcrypt -lsystemd
 TESTLIBS := -lboost_unit_test_framework -lcurl
