@@ -275,11 +275,11 @@ BOOST_AUTO_TEST_CASE(recycling_by_max_requests_under_load_fails_no_request) {
 
 BOOST_AUTO_TEST_CASE(sigkill_of_a_worker_under_load_fails_at_most_its_in_flight_requests) {
     const Account user = registerAccount("sup");
-    const long threadsPerWorker = std::stol(stack().setting("THREADS_PER_WORKER"));
     const std::vector<pid_t> before = settledWorkers();
     BOOST_REQUIRE_EQUAL(before.size(), static_cast<size_t>(stack().workers()));
 
-    Load load(loadMix(user), {.threads = 6});
+    constexpr int kClients = 6;
+    Load load(loadMix(user), {.threads = kClients});
     load.start();
     std::this_thread::sleep_for(1s);
     const pid_t victim = before.front();
@@ -299,9 +299,15 @@ BOOST_AUTO_TEST_CASE(sigkill_of_a_worker_under_load_fails_at_most_its_in_flight_
     BOOST_TEST_MESSAGE("SIGKILL of worker " << victim << " under load: " << result.summary());
     reportFailures(result);
     BOOST_CHECK_MESSAGE(replaced, "the killed worker was not replaced within 5 s");
-    BOOST_CHECK_MESSAGE(result.failed <= threadsPerWorker,
-                        result.failed << " requests failed; the worker had at most "
-                                      << threadsPerWorker << " in flight");
+    // What may fail is what the victim held when it died: the requests its
+    // threads were serving, and those nginx had already sent on its parked
+    // kept connections while every thread was busy (the worker's thread count
+    // bounds the first kind only: 5 failures with 4 threads were seen). Each
+    // client waits for its answer, so that is at most one request per client;
+    // more would mean requests failing after the kill.
+    BOOST_CHECK_MESSAGE(
+        result.failed <= kClients,
+        result.failed << " requests failed; the worker had at most " << kClients << " in flight");
     BOOST_CHECK_EQUAL(result.failedOtherThan({"GET 502", "POST 502"}), 0);
 }
 
