@@ -56,10 +56,20 @@ std::string containsPattern(std::string_view text) {
     return p;
 }
 
+namespace {
+
+// Whether the id follows the sort key in ORDER BY and in a cursor's condition.
+// A unique key orders alone, so that its index serves the ORDER BY: with the
+// id after it MariaDB read every row and sorted them.
+bool idBreaksTies(const PageQuery& q) { return q.sort.column != q.idColumn && !q.sort.unique; }
+
+}  // namespace
+
 std::string pageSql(const PageQuery& q) {
     const char* dir = q.descending ? " DESC" : " ASC";
     std::string orderBy = " ORDER BY " + std::string(q.sort.column) + dir;
-    if (q.sort.column != q.idColumn) orderBy += ", " + std::string(q.idColumn) + dir;
+    const bool tiebreak = idBreaksTies(q);
+    if (tiebreak) orderBy += ", " + std::string(q.idColumn) + dir;
 
     std::string sql(q.select);
     sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
@@ -88,8 +98,8 @@ std::string pageSql(const PageQuery& q) {
     }
     const char* cmp = q.descending ? "<" : ">";
     std::string cond;
-    if (q.sort.column == q.idColumn) {
-        cond = std::string(q.idColumn) + " " + cmp + " ?";
+    if (!tiebreak) {
+        cond = std::string(q.sort.column) + " " + cmp + " ?";
     } else {
         // key <= ? AND (key, id) < (?, ?): the optimizer plans one range on the
         // key's index and checks the row comparison on each row it reads. The
@@ -111,16 +121,17 @@ std::vector<Param> pageParams(const PageQuery& q) {
     if (q.caller && !deferred) params.emplace_back(q.caller->id);
     params.insert(params.end(), q.where.params.begin(), q.where.params.end());
     if (q.after) {
-        if (q.sort.column != q.idColumn) {
+        auto key = [&]() -> Param {
+            if (q.sort.column == q.idColumn) return q.after->id;
+            if (q.sort.numeric) return static_cast<int64_t>(std::stoll(q.after->value));
+            return q.after->value;
+        };
+        params.push_back(key());
+        if (idBreaksTies(q)) {
             // key <= ? AND (key, id) < (?, ?): the key twice, then the id.
-            for (int i = 0; i < 2; ++i) {
-                if (q.sort.numeric)
-                    params.emplace_back(static_cast<int64_t>(std::stoll(q.after->value)));
-                else
-                    params.emplace_back(q.after->value);
-            }
+            params.push_back(key());
+            params.emplace_back(q.after->id);
         }
-        params.emplace_back(q.after->id);
     }
     params.emplace_back(q.limit + 1);
     if (!q.after) params.emplace_back(q.offset);

@@ -22,6 +22,7 @@ struct SortColumn {
     std::string_view field;   // API name, "createdAt"
     std::string_view column;  // SQL expression, "u.created_at"
     bool numeric = false;     // the cursor value binds as an integer
+    bool unique = false;      // no two rows share a value: the id breaks no ties
 };
 
 // Conditions joined with AND, each with its bound values in order.

@@ -31,7 +31,7 @@ constexpr std::string_view kBumpTokenVersion =
 
 constexpr db::SortColumn kSorts[] = {
     {"createdAt", "u.created_at", false},
-    {"username", "u.username", false},
+    {"username", "u.username", false, true},
     {"id", "u.id", true},
 };
 
