@@ -121,15 +121,15 @@ std::vector<Param> pageParams(const PageQuery& q) {
     if (q.caller && !deferred) params.emplace_back(q.caller->id);
     params.insert(params.end(), q.where.params.begin(), q.where.params.end());
     if (q.after) {
-        auto key = [&]() -> Param {
+        const Param key = [&]() -> Param {
             if (q.sort.column == q.idColumn) return q.after->id;
             if (q.sort.numeric) return static_cast<int64_t>(std::stoll(q.after->value));
             return q.after->value;
-        };
-        params.push_back(key());
+        }();
+        params.push_back(key);
         if (idBreaksTies(q)) {
             // key <= ? AND (key, id) < (?, ?): the key twice, then the id.
-            params.push_back(key());
+            params.push_back(key);
             params.emplace_back(q.after->id);
         }
     }
