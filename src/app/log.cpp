@@ -1,13 +1,16 @@
 #include "app/log.h"
 
 #include <pthread.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <mutex>
+#include <string>
 
 #include "common/time.h"
 
@@ -45,9 +48,89 @@ std::string_view levelName(LogLevel l) {
     return "info";
 }
 
-void writeStr(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+// The line is built by hand rather than with a generic JSON writer: every
+// request logs one. Values are escaped as RapidJSON's writer does (quote,
+// backslash and control characters; other bytes, UTF-8 or not, pass
+// through). The writers below write into a buffer sized beforehand for the
+// worst case (kMaxEscaped bytes per byte of text), so no byte is checked
+// against a capacity.
+constexpr size_t kMaxEscaped = 6;  // \u001f
+constexpr size_t kMaxNumber = 32;  // an int64 or a shortest double, with room
+
+constexpr auto kEscaped = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[c] = true;
+    t['"'] = t['\\'] = true;
+    return t;
+}();
+
+char* putRaw(char* out, std::string_view s) { return std::copy(s.begin(), s.end(), out); }
+
+char* putString(char* out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    *out++ = '"';
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (!kEscaped[c]) {
+            *out++ = ch;
+            continue;
+        }
+        *out++ = '\\';
+        switch (c) {
+            case '"':
+            case '\\':
+                *out++ = ch;
+                break;
+            case '\b':
+                *out++ = 'b';
+                break;
+            case '\f':
+                *out++ = 'f';
+                break;
+            case '\n':
+                *out++ = 'n';
+                break;
+            case '\r':
+                *out++ = 'r';
+                break;
+            case '\t':
+                *out++ = 't';
+                break;
+            default:
+                out = putRaw(out, "u00");
+                *out++ = kHex[c >> 4];
+                *out++ = kHex[c & 0xf];
+        }
+    }
+    *out++ = '"';
+    return out;
 }
+
+template <class Number>
+char* putNumber(char* out, Number n) {
+    auto [end, ec] = std::to_chars(out, out + kMaxNumber, n);
+    return ec == std::errc() ? end : putRaw(out, "null");
+}
+
+char* putValue(char* out, const Field& f) {
+    return std::visit(
+        [out](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string_view>)
+                return putString(out, v);
+            else if constexpr (std::is_same_v<T, int64_t>)
+                return putNumber(out, v);
+            else if constexpr (std::is_same_v<T, double>)  // JSON has no NaN or infinity
+                return std::isfinite(v) ? putNumber(out, v) : putRaw(out, "null");
+            else if constexpr (std::is_same_v<T, bool>)
+                return putRaw(out, v ? "true" : "false");
+            else
+                return putRaw(out, "null");
+        },
+        f.value);
+}
+
+size_t maxSize(std::string_view s) { return kMaxEscaped * s.size() + 2; }
 
 }  // namespace
 
@@ -55,47 +138,44 @@ void setLevel(LogLevel level) { gLevel.store(level, std::memory_order_relaxed); 
 
 bool enabled(LogLevel level) { return level >= gLevel.load(std::memory_order_relaxed); }
 
-void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
-    if (!enabled(level)) return;
-    // The buffer and the writer's own stack live as long as the thread.
-    thread_local rapidjson::StringBuffer buf;
-    thread_local rapidjson::Writer<rapidjson::StringBuffer> writer(buf);
-    auto& w = writer;
-    buf.Clear();
-    w.Reset(buf);
+std::string_view format(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
     char time[common::kIsoTimeSize];
     common::formatIsoTime(std::chrono::system_clock::now(), time);
-    w.StartObject();
-    w.Key("time");
-    writeStr(w, {time, sizeof time});
-    w.Key("level");
-    writeStr(w, levelName(level));
-    w.Key("msg");
-    writeStr(w, msg);
-    w.Key("pid");
-    w.Int(pid());
+    std::string_view levelText = levelName(level);
+    // 64 covers the literal text below (33 bytes); a field adds a comma and a colon.
+    size_t bound =
+        64 + maxSize({time, sizeof time}) + maxSize(levelText) + maxSize(msg) + kMaxNumber;
     for (const Field& f : fields) {
-        w.Key(f.key.data(), static_cast<rapidjson::SizeType>(f.key.size()));
-        std::visit(
-            [&w](const auto& v) {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::string_view>)
-                    writeStr(w, v);
-                else if constexpr (std::is_same_v<T, int64_t>)
-                    w.Int64(v);
-                else if constexpr (std::is_same_v<T, double>)
-                    w.Double(v);
-                else if constexpr (std::is_same_v<T, bool>)
-                    w.Bool(v);
-                else
-                    w.Null();
-            },
-            f.value);
+        bound += maxSize(f.key) + 2;
+        const auto* text = std::get_if<std::string_view>(&f.value);
+        bound += text ? maxSize(*text) : kMaxNumber;
     }
-    w.EndObject();
-    buf.Put('\n');
-    const char* p = buf.GetString();
-    size_t left = buf.GetSize();
+    thread_local std::string line;  // only grows: no allocation once warm
+    if (line.size() < bound) line.resize(bound);
+    char* out = line.data();
+    out = putRaw(out, "{\"time\":");
+    out = putString(out, {time, sizeof time});
+    out = putRaw(out, ",\"level\":");
+    out = putString(out, levelText);
+    out = putRaw(out, ",\"msg\":");
+    out = putString(out, msg);
+    out = putRaw(out, ",\"pid\":");
+    out = putNumber(out, pid());
+    for (const Field& f : fields) {
+        *out++ = ',';
+        out = putString(out, f.key);
+        *out++ = ':';
+        out = putValue(out, f);
+    }
+    out = putRaw(out, "}\n");
+    return {line.data(), static_cast<size_t>(out - line.data())};
+}
+
+void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
+    if (!enabled(level)) return;
+    std::string_view line = format(level, msg, fields);
+    const char* p = line.data();
+    size_t left = line.size();
     while (left > 0) {
         ssize_t n = ::write(STDERR_FILENO, p, left);
         if (n <= 0) break;  // nowhere to report a failing log

@@ -33,6 +33,10 @@ bool enabled(LogLevel level);
 // {"time","level","msg","pid",<fields>...}
 void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields = {});
 
+// The line write() would write, newline included, whatever the level. Valid
+// until this thread's next format() or write().
+std::string_view format(LogLevel level, std::string_view msg, std::initializer_list<Field> fields);
+
 inline void debug(std::string_view msg, std::initializer_list<Field> f = {}) {
     write(LogLevel::Debug, msg, f);
 }
