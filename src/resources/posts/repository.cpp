@@ -11,14 +11,14 @@ namespace {
 constexpr int kPostColumns = 8;  // read by readPost
 constexpr std::string_view kSelect =
     "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, "
-    "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR)";
+    "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at";
 // Lists: posts drive the join (STRAIGHT_JOIN), so the sort index of posts
 // is walked and each page row picks up its author's name by primary key.
 constexpr std::string_view kTable = "posts p";
 constexpr std::string_view kAuthorJoin = "STRAIGHT_JOIN users u ON u.id = p.author_id";
 constexpr std::string_view kFindById =
     "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, "
-    "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR) "
+    "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at "
     "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
@@ -26,7 +26,8 @@ constexpr std::string_view kInsert =
     "INSERT INTO posts (author_id, title, body, published, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
     "RETURNING id, author_id, (SELECT u.username FROM users u WHERE u.id = author_id), "
-    "title, body, published, CAST(created_at AS CHAR), CAST(updated_at AS CHAR)";
+    "title, body, published, CAST(created_at AS CHAR) created_at, "
+    "CAST(updated_at AS CHAR) updated_at";
 constexpr std::string_view kDelete = "DELETE FROM posts WHERE id = ?";
 
 constexpr db::SortColumn kSorts[] = {

@@ -11,11 +11,11 @@ namespace {
 constexpr int kProductColumns = 8;  // read by readProduct
 constexpr std::string_view kSelect =
     "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
-    "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR)";
+    "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at";
 constexpr std::string_view kTable = "products p";
 constexpr std::string_view kFindById =
     "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
-    "CAST(p.created_at AS CHAR), CAST(p.updated_at AS CHAR) "
+    "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at "
     "FROM products p WHERE p.id = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
@@ -23,7 +23,7 @@ constexpr std::string_view kInsert =
     "INSERT INTO products (sku, name, description, price_cents, stock, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, NOW(3), NOW(3)) "
     "RETURNING id, sku, name, description, price_cents, stock, "
-    "CAST(created_at AS CHAR), CAST(updated_at AS CHAR)";
+    "CAST(created_at AS CHAR) created_at, CAST(updated_at AS CHAR) updated_at";
 constexpr std::string_view kDelete = "DELETE FROM products WHERE id = ?";
 
 // The SKU column is ascii_bin; searching it as utf8mb4 text under the table's

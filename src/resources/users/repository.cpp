@@ -12,7 +12,7 @@ namespace {
 constexpr int kUserColumns = 7;  // read by readUser
 const std::string kSelect =
     "SELECT u.id, u.email, u.username, u.role, u.token_version, "
-    "CAST(u.created_at AS CHAR), CAST(u.updated_at AS CHAR)";
+    "CAST(u.created_at AS CHAR) created_at, CAST(u.updated_at AS CHAR) updated_at";
 const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
 constexpr std::string_view kFindCaller = "SELECT id, role, token_version FROM users WHERE id = ?";
 const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
@@ -21,8 +21,8 @@ const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE
 constexpr std::string_view kInsert =
     "INSERT INTO users (email, username, password_hash, role, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, NOW(3), NOW(3)) "
-    "RETURNING id, email, username, role, token_version, CAST(created_at AS CHAR), "
-    "CAST(updated_at AS CHAR)";
+    "RETURNING id, email, username, role, token_version, CAST(created_at AS CHAR) created_at, "
+    "CAST(updated_at AS CHAR) updated_at";
 
 constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?";
 
@@ -48,7 +48,7 @@ const db::CallerJoin kCallerJoin = {.columns = kCallerSelect, .join = "JOIN user
 // read.
 constexpr std::string_view kFindWithCaller =
     "SELECT c.role, c.token_version, u.email, u.username, u.role, "
-    "CAST(u.created_at AS CHAR), CAST(u.updated_at AS CHAR) "
+    "CAST(u.created_at AS CHAR) created_at, CAST(u.updated_at AS CHAR) updated_at "
     "FROM users c LEFT JOIN users u ON u.id = ? WHERE c.id = ?";
 
 // The user in columns first .. first + kUserColumns - 1.
