@@ -46,7 +46,7 @@ struct Config {
     std::string fcgiListen = "unix:/run/restd/restd.sock";
     int listenBacklog = 1024;
     int workers = 2;
-    int threadsPerWorker = 8;
+    int threadsPerWorker = 6;
     long maxRequestsPerWorker = 0;  // 0: never recycle
     int graceSeconds = 10;
     int requestTimeoutSeconds = 30;  // 0: requests may run forever
