@@ -16,10 +16,8 @@ constexpr std::string_view kSelect =
 // is walked and each page row picks up its author's name by primary key.
 constexpr std::string_view kTable = "posts p";
 constexpr std::string_view kAuthorJoin = "STRAIGHT_JOIN users u ON u.id = p.author_id";
-constexpr std::string_view kFindById =
-    "SELECT p.id, p.author_id, u.username, p.title, p.body, p.published, "
-    "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at "
-    "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
+const std::string kFindById =
+    std::string(kSelect) + " FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
@@ -52,11 +50,11 @@ Post readPost(const db::Rows& r) {
 }  // namespace
 
 std::optional<Post> findById(db::Connection& conn, int64_t id, db::Lock lock) {
-    static const std::string kFindByIdForUpdate = std::string(kFindById) + " FOR UPDATE";
-    db::Rows rows =
-        conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate) : kFindById)
-            .bind(id)
-            .query();
+    static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
+    db::Rows rows = conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate)
+                                                             : std::string_view(kFindById))
+                        .bind(id)
+                        .query();
     if (!rows.next()) return std::nullopt;
     return readPost(rows);
 }

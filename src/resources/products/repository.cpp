@@ -13,10 +13,7 @@ constexpr std::string_view kSelect =
     "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
     "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at";
 constexpr std::string_view kTable = "products p";
-constexpr std::string_view kFindById =
-    "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
-    "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at "
-    "FROM products p WHERE p.id = ?";
+const std::string kFindById = std::string(kSelect) + " FROM products p WHERE p.id = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
@@ -55,11 +52,11 @@ Product readProduct(const db::Rows& r) {
 }  // namespace
 
 std::optional<Product> findById(db::Connection& conn, int64_t id, db::Lock lock) {
-    static const std::string kFindByIdForUpdate = std::string(kFindById) + " FOR UPDATE";
-    db::Rows rows =
-        conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate) : kFindById)
-            .bind(id)
-            .query();
+    static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
+    db::Rows rows = conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate)
+                                                             : std::string_view(kFindById))
+                        .bind(id)
+                        .query();
     if (!rows.next()) return std::nullopt;
     return readProduct(rows);
 }
