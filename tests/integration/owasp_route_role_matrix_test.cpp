@@ -383,6 +383,18 @@ BOOST_AUTO_TEST_CASE(metrics_from_an_address_outside_the_allow_list_is_403_for_e
     }
 }
 
+BOOST_AUTO_TEST_CASE(the_docs_pages_nginx_serves_outside_the_route_table_are_public) {
+    // /docs is static (nginx), so it has no row above: the same for everyone.
+    const Actors& a = actors();
+    for (Role role : {Role::Anonymous, Role::User, Role::Admin}) {
+        BOOST_TEST_CONTEXT("/docs as " << roleName(role)) {
+            BOOST_CHECK_EQUAL(send("GET", "/docs", a.token(role)).status, 301);
+            BOOST_CHECK_EQUAL(send("GET", "/docs/", a.token(role)).status, 200);
+            BOOST_CHECK_EQUAL(send("DELETE", "/docs/", a.token(role)).status, 405);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(refused_writes_change_nothing) {
     // The 403 and 401 cells above must not have written: the owner's post
     // and account still hold what the owner gave them.
