@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,12 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 // JSON nesting limit: the top-level value is depth 1.
 inline constexpr int kMaxJsonDepth = 32;
+// Members of one JSON object, elements of one JSON array: as many as the form
+// parsers take fields, far above any body the routes accept, and a bound on
+// what a body of distinct names can make the validator do.
+inline constexpr std::size_t kMaxJsonMembers = 1000;
+// Fields of one urlencoded or multipart body (and parameters of one query).
+inline constexpr std::size_t kMaxFormFields = 1000;
 
 struct Body {
     enum class Kind { None, Json, Form };
