@@ -162,8 +162,7 @@ const char* parsePartHeaders(std::string_view headers, std::string& name) {
             if (const char* error = parseDisposition(value, name)) return error;
         } else if (iequals(field, "Content-Type")) {
             if (mediaType(value) != "text/plain") return "part Content-Type must be text/plain";
-            auto charset = mediaTypeParam(value, "charset");
-            if (charset && !iequals(*charset, "utf-8")) return "part charset must be utf-8";
+            if (!charsetIsUtf8(value)) return "part charset must be utf-8";
         } else if (iequals(field, "Content-Transfer-Encoding")) {
             if (!iequals(value, "binary") && !iequals(value, "8bit") && !iequals(value, "7bit")) {
                 return "unsupported Content-Transfer-Encoding";
@@ -262,11 +261,7 @@ ApiError malformedJson(rapidjson::ParseErrorCode code, std::size_t offset) {
     return ApiError::malformedBody(message);
 }
 
-void parseJson(std::string_view contentType, std::string_view text, rapidjson::Document& doc) {
-    auto charset = mediaTypeParam(contentType, "charset");
-    if (charset && !iequals(*charset, "utf-8")) {
-        throw ApiError::unsupportedMediaType("Unsupported charset: JSON must be UTF-8");
-    }
+void parseJson(std::string_view text, rapidjson::Document& doc) {
     if (jsonDepthExceeds(text, kMaxJsonDepth)) {
         throw ApiError::malformedBody("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
                                       " levels");
@@ -435,15 +430,40 @@ std::optional<std::string> mediaTypeParam(std::string_view contentType, std::str
     }
 }
 
+bool charsetIsUtf8(std::string_view contentType) {
+    std::size_t pos = contentType.find(';');
+    Param p;
+    for (;;) {
+        switch (nextParam(contentType, pos, p)) {
+            case ParamStatus::End:
+                return true;
+            case ParamStatus::Malformed:
+                pos = contentType.find(';', pos);  // skip to the next parameter
+                break;
+            case ParamStatus::Ok:
+                if (iequals(p.name, "charset") && !iequals(p.value, "utf-8")) return false;
+                break;
+        }
+    }
+}
+
 Body parseBody(std::string_view contentType, std::string_view body) {
     Body result;
     if (body.empty()) return result;
 
+    // Exactly the three types of the contract: no other +json type (a client
+    // that sends application/merge-patch+json means other semantics than
+    // restd's PATCH), and only UTF-8, which every charset parameter must name.
     const std::string type = mediaType(contentType);
-    if (type == "application/json" ||
-        (type.size() > 17 && type.starts_with("application/") && type.ends_with("+json"))) {
+    const bool supported = type == "application/json" ||
+                           type == "application/x-www-form-urlencoded" ||
+                           type == "multipart/form-data";
+    if (supported && !charsetIsUtf8(contentType)) {
+        throw ApiError::unsupportedMediaType("Unsupported charset: bodies must be UTF-8");
+    }
+    if (type == "application/json") {
         result.kind = Body::Kind::Json;
-        parseJson(contentType, body, result.json);
+        parseJson(body, result.json);
     } else if (type == "application/x-www-form-urlencoded") {
         auto fields = parseUrlEncoded(body);
         if (!fields) throw ApiError::malformedBody("Malformed form body");

@@ -55,8 +55,12 @@ MultipartResult parseMultipart(std::string_view body, std::string_view boundary)
 // Media type (lower-case, no parameters) and one parameter of a Content-Type.
 std::string mediaType(std::string_view contentType);
 std::optional<std::string> mediaTypeParam(std::string_view contentType, std::string_view name);
+// True when every charset parameter (there is usually none) says utf-8.
+bool charsetIsUtf8(std::string_view contentType);
 
-// Parses `body` according to `contentType`. An empty body gives Kind::None.
+// Parses `body` according to `contentType`: application/json,
+// application/x-www-form-urlencoded or multipart/form-data, in UTF-8 (no
+// charset, or charset=utf-8 in any case). An empty body gives Kind::None.
 // Throws ApiError 415 UNSUPPORTED_MEDIA_TYPE or 400 MALFORMED_BODY.
 Body parseBody(std::string_view contentType, std::string_view body);
 
