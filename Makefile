@@ -95,10 +95,23 @@ run: deps
 
 # The load benchmark (bench/run): wrk through nginx, restd beside the Express
 # reference and the FastCGI ceilings; BENCH_QUICK=1 for one short smoke pass.
+# The validation micro-benchmark runs first (a few seconds).
 .PHONY: bench
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN)/restd
+	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/bench_validation
+	@$(BIN)/bench_validation
 	@RESTD_BIN=$(BIN)/restd bench/run
+
+# Parse + validation time of JSON objects of 10 to 100,000 members, in-process
+# (bench/validation.cpp): shows that the cost per member stays flat.
+.PHONY: bench-validation
+bench-validation:
+	@$(MAKE) --no-print-directory $(BIN)/bench_validation
+	@$(BIN)/bench_validation
+
+$(BIN)/bench_validation: $(BUILD)/bench/validation.o $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The units name /usr/sbin/restd, /usr/share/doc/restd and /etc/restd: they
 # are rewritten for PREFIX and SYSCONFDIR, so ExecStart= finds the binary.
@@ -142,4 +155,5 @@ format:
 format-check:
 	clang-format --dry-run -Werror $$(find src tests -name '*.cpp' -o -name '*.h')
 
--include $(APP_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d)
+-include $(APP_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+         $(BUILD)/bench/validation.d

@@ -2,9 +2,11 @@
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "http/api_error.h"
 
@@ -12,7 +14,6 @@ namespace restd::http {
 
 namespace {
 
-constexpr std::size_t kMaxFormFields = 1000;
 constexpr std::size_t kMaxBoundaryLength = 70;  // RFC 2046
 constexpr std::size_t kMaxEchoedMediaType = 100;
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
@@ -161,8 +162,7 @@ const char* parsePartHeaders(std::string_view headers, std::string& name) {
             if (const char* error = parseDisposition(value, name)) return error;
         } else if (iequals(field, "Content-Type")) {
             if (mediaType(value) != "text/plain") return "part Content-Type must be text/plain";
-            auto charset = mediaTypeParam(value, "charset");
-            if (charset && !iequals(*charset, "utf-8")) return "part charset must be utf-8";
+            if (!charsetIsUtf8(value)) return "part charset must be utf-8";
         } else if (iequals(field, "Content-Transfer-Encoding")) {
             if (!iequals(value, "binary") && !iequals(value, "8bit") && !iequals(value, "7bit")) {
                 return "unsupported Content-Transfer-Encoding";
@@ -189,6 +189,69 @@ bool stringsAreUtf8(const rapidjson::Value& v) {
     return true;
 }
 
+// Passes the reader's events on to the document, and stops the parse as soon
+// as an object or an array outgrows kMaxJsonMembers: a body of a million
+// members costs no more than one of a thousand and one.
+class BoundedHandler {
+  public:
+    explicit BoundedHandler(rapidjson::Document& doc) : doc_(doc) {}
+
+    // What outgrew the bound ("members in one JSON object"), or nullptr.
+    const char* overflow() const { return overflow_; }
+
+    bool Null() { return value() && doc_.Null(); }
+    bool Bool(bool b) { return value() && doc_.Bool(b); }
+    bool Int(int i) { return value() && doc_.Int(i); }
+    bool Uint(unsigned u) { return value() && doc_.Uint(u); }
+    bool Int64(int64_t i) { return value() && doc_.Int64(i); }
+    bool Uint64(uint64_t u) { return value() && doc_.Uint64(u); }
+    bool Double(double d) { return value() && doc_.Double(d); }
+    bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
+        return value() && doc_.RawNumber(str, length, copy);
+    }
+    bool String(const char* str, rapidjson::SizeType length, bool copy) {
+        return value() && doc_.String(str, length, copy);
+    }
+    bool StartObject() { return open(false) && doc_.StartObject(); }
+    bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+        return count() && doc_.Key(str, length, copy);
+    }
+    bool EndObject(rapidjson::SizeType members) {
+        counts_.pop_back();
+        return doc_.EndObject(members);
+    }
+    bool StartArray() { return open(true) && doc_.StartArray(); }
+    bool EndArray(rapidjson::SizeType elements) {
+        counts_.pop_back();
+        return doc_.EndArray(elements);
+    }
+
+  private:
+    struct Container {
+        bool array;
+        std::size_t items;
+    };
+
+    // One more member of the innermost object, or element of the innermost array.
+    bool count() {
+        Container& c = counts_.back();
+        if (++c.items <= kMaxJsonMembers) return true;
+        overflow_ = c.array ? "elements in one JSON array" : "members in one JSON object";
+        return false;
+    }
+    // A value: an element when it sits in an array (an object counts its keys).
+    bool value() { return counts_.empty() || !counts_.back().array || count(); }
+    bool open(bool array) {
+        if (!value()) return false;
+        counts_.push_back({array, 0});
+        return true;
+    }
+
+    rapidjson::Document& doc_;
+    std::vector<Container> counts_;
+    const char* overflow_ = nullptr;
+};
+
 ApiError malformedJson(rapidjson::ParseErrorCode code, std::size_t offset) {
     std::string_view what = rapidjson::GetParseError_En(code);
     if (what.ends_with('.')) what.remove_suffix(1);
@@ -198,11 +261,7 @@ ApiError malformedJson(rapidjson::ParseErrorCode code, std::size_t offset) {
     return ApiError::malformedBody(message);
 }
 
-void parseJson(std::string_view contentType, std::string_view text, rapidjson::Document& doc) {
-    auto charset = mediaTypeParam(contentType, "charset");
-    if (charset && !iequals(*charset, "utf-8")) {
-        throw ApiError::unsupportedMediaType("Unsupported charset: JSON must be UTF-8");
-    }
+void parseJson(std::string_view text, rapidjson::Document& doc) {
     if (jsonDepthExceeds(text, kMaxJsonDepth)) {
         throw ApiError::malformedBody("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
                                       " levels");
@@ -212,10 +271,21 @@ void parseJson(std::string_view contentType, std::string_view text, rapidjson::D
     // byte as the end of the input, which would accept "{}\0junk".
     std::size_t skipped = text.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
     rapidjson::MemoryStream in(text.data() + skipped, text.size() - skipped);
-    doc.ParseStream<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag,
-                    rapidjson::UTF8<>>(in);
-    if (doc.HasParseError())
-        throw malformedJson(doc.GetParseError(), skipped + doc.GetErrorOffset());
+    rapidjson::Reader reader;
+    BoundedHandler handler(doc);
+    auto generate = [&](rapidjson::Document&) {
+        return !reader
+                    .Parse<rapidjson::kParseValidateEncodingFlag |
+                           rapidjson::kParseStopWhenDoneFlag>(in, handler)
+                    .IsError();
+    };
+    doc.Populate(generate);
+    if (handler.overflow()) {
+        throw ApiError::malformedBody("More than " + std::to_string(kMaxJsonMembers) + " " +
+                                      handler.overflow());
+    }
+    if (reader.HasParseError())
+        throw malformedJson(reader.GetParseErrorCode(), skipped + reader.GetErrorOffset());
     std::size_t rest = text.find_first_not_of(" \t\r\n", skipped + in.Tell());
     if (rest != std::string_view::npos) {
         throw malformedJson(rapidjson::kParseErrorDocumentRootNotSingular, rest);
@@ -360,15 +430,40 @@ std::optional<std::string> mediaTypeParam(std::string_view contentType, std::str
     }
 }
 
+bool charsetIsUtf8(std::string_view contentType) {
+    std::size_t pos = contentType.find(';');
+    Param p;
+    for (;;) {
+        switch (nextParam(contentType, pos, p)) {
+            case ParamStatus::End:
+                return true;
+            case ParamStatus::Malformed:
+                pos = contentType.find(';', pos);  // skip to the next parameter
+                break;
+            case ParamStatus::Ok:
+                if (iequals(p.name, "charset") && !iequals(p.value, "utf-8")) return false;
+                break;
+        }
+    }
+}
+
 Body parseBody(std::string_view contentType, std::string_view body) {
     Body result;
     if (body.empty()) return result;
 
+    // Exactly the three types of the contract: no other +json type (a client
+    // that sends application/merge-patch+json means other semantics than
+    // restd's PATCH), and only UTF-8, which every charset parameter must name.
     const std::string type = mediaType(contentType);
-    if (type == "application/json" ||
-        (type.size() > 17 && type.starts_with("application/") && type.ends_with("+json"))) {
+    const bool supported = type == "application/json" ||
+                           type == "application/x-www-form-urlencoded" ||
+                           type == "multipart/form-data";
+    if (supported && !charsetIsUtf8(contentType)) {
+        throw ApiError::unsupportedMediaType("Unsupported charset: bodies must be UTF-8");
+    }
+    if (type == "application/json") {
         result.kind = Body::Kind::Json;
-        parseJson(contentType, body, result.json);
+        parseJson(body, result.json);
     } else if (type == "application/x-www-form-urlencoded") {
         auto fields = parseUrlEncoded(body);
         if (!fields) throw ApiError::malformedBody("Malformed form body");

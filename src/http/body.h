@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,12 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 // JSON nesting limit: the top-level value is depth 1.
 inline constexpr int kMaxJsonDepth = 32;
+// Members of one JSON object, elements of one JSON array: as many as the form
+// parsers take fields, far above any body the routes accept, and a bound on
+// what a body of distinct names can make the validator do.
+inline constexpr std::size_t kMaxJsonMembers = 1000;
+// Fields of one urlencoded or multipart body (and parameters of one query).
+inline constexpr std::size_t kMaxFormFields = 1000;
 
 struct Body {
     enum class Kind { None, Json, Form };
@@ -48,8 +55,12 @@ MultipartResult parseMultipart(std::string_view body, std::string_view boundary)
 // Media type (lower-case, no parameters) and one parameter of a Content-Type.
 std::string mediaType(std::string_view contentType);
 std::optional<std::string> mediaTypeParam(std::string_view contentType, std::string_view name);
+// True when every charset parameter (there is usually none) says utf-8.
+bool charsetIsUtf8(std::string_view contentType);
 
-// Parses `body` according to `contentType`. An empty body gives Kind::None.
+// Parses `body` according to `contentType`: application/json,
+// application/x-www-form-urlencoded or multipart/form-data, in UTF-8 (no
+// charset, or charset=utf-8 in any case). An empty body gives Kind::None.
 // Throws ApiError 415 UNSUPPORTED_MEDIA_TYPE or 400 MALFORMED_BODY.
 Body parseBody(std::string_view contentType, std::string_view body);
 

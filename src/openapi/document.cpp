@@ -38,6 +38,21 @@ constexpr std::string_view kDescription =
     "`BAD_REQUEST`, 411 `LENGTH_REQUIRED`, 413 `PAYLOAD_TOO_LARGE`, 414 `URI_TOO_LONG`, 429 "
     "`RATE_LIMITED`, 502 `BAD_GATEWAY`, 504 `GATEWAY_TIMEOUT`.";
 
+// Said of every request body (validation/validator.cpp, http/body.cpp).
+constexpr std::string_view kBodyRules =
+    " Text holds no control character other than tab, CR and LF, and a password none at all "
+    "(C0, DEL and C1 are refused). Fields trimmed before their checks lose surrounding Unicode "
+    "whitespace (White_Space, plus U+200B and U+FEFF), so a value of such characters only is "
+    "blank. A JSON object takes at most 1,000 members and an array 1,000 elements (more is "
+    "MALFORMED_BODY), a form 1,000 fields; a VALIDATION_ERROR lists at most 100 details, and a "
+    "last one counts the rest.";
+
+// Said of every list operation (validateList).
+constexpr std::string_view kListQueryRule =
+    "Each query parameter of this list is read once: a repeated one (`limit=1&limit=2`) or an "
+    "array or object form (`limit[]=1`, `sort[0]=id`) is a 400 VALIDATION_ERROR naming it "
+    "(location `query`). Unknown parameters, such as cache busters, are ignored.";
+
 struct StatusText {
     int status;
     std::string_view description;
@@ -58,7 +73,11 @@ constexpr StatusText kStatuses[] = {
      "`IDEMPOTENCY_IN_PROGRESS`"},
     {412, "`PRECONDITION_FAILED`: `If-Match` is stale"},
     {413, "`PAYLOAD_TOO_LARGE`"},
-    {415, "`UNSUPPORTED_MEDIA_TYPE`: JSON, urlencoded or multipart bodies only"},
+    {415,
+     "`UNSUPPORTED_MEDIA_TYPE`: bodies are `application/json`, "
+     "`application/x-www-form-urlencoded` or `multipart/form-data`, in UTF-8 (no charset, or "
+     "`charset=utf-8`); any other type (`application/merge-patch+json` and other `+json` types "
+     "included) or charset is refused"},
     {422, "`IDEMPOTENCY_KEY_MISMATCH`: the key was used for another request"},
     {429, "`RATE_LIMITED` by nginx; `Retry-After` set"},
     {500, "`INTERNAL_ERROR`"},
@@ -216,7 +235,7 @@ void writeRuleSchema(Writer& w, const FieldRule& r, bool inForm) {
             key(w, "maxLength");
             w.Int(72);
             key(w, "pattern");
-            str(w, "^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])");
+            str(w, "^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[^\\x00-\\x1F\\x7F-\\x9F]*$");
             break;
         case Kind::Username:
             type("string");
@@ -290,10 +309,11 @@ void writeRequestBody(Writer& w, const validation::BodyRules& rules) {
     key(w, "required");
     w.Bool(true);
     key(w, "description");
-    str(w, rules.mode == validation::BodyMode::Patch
-               ? "At least one field. Unknown fields are a VALIDATION_ERROR."
-               : "Unknown fields are a VALIDATION_ERROR; optional fields omitted take their "
-                 "defaults.");
+    str(w, std::string(rules.mode == validation::BodyMode::Patch
+                           ? "At least one field. Unknown fields are a VALIDATION_ERROR."
+                           : "Unknown fields are a VALIDATION_ERROR; optional fields omitted "
+                             "take their defaults.") +
+               std::string(kBodyRules));
     key(w, "content");
     w.StartObject();
     for (std::string_view type :
@@ -582,9 +602,11 @@ void writeOperation(Writer& w, const Route& r, Components& components) {
     str(w, operationId(r));
     key(w, "summary");
     str(w, r.doc.summary);
-    if (!r.doc.description.empty()) {
+    std::string about(r.doc.description);
+    if (r.list) about += (about.empty() ? "" : "\n\n") + std::string(kListQueryRule);
+    if (!about.empty()) {
         key(w, "description");
-        str(w, r.doc.description);
+        str(w, about);
     }
     key(w, "tags");
     w.StartArray();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_set>
 
 namespace restd::validation {
 
@@ -9,12 +10,69 @@ using http::FieldError;
 
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// Unicode White_Space, plus U+200B ZERO WIDTH SPACE and U+FEFF ZERO WIDTH
+// NO-BREAK SPACE: neither is White_Space (both are format characters), but
+// both render as nothing, and at the edge of a field they are only leftovers
+// (a byte order mark of a pasted file, a copied zero-width space), so a title
+// made of them is as blank as one of spaces. Only the edges are trimmed: inside
+// a text, where U+200B marks word breaks in Thai or Khmer, it stays.
+bool isSpace(char32_t c) {
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
 
+// The code point that starts at the front of s (valid UTF-8, not empty) and
+// its length in bytes.
+char32_t frontCodePoint(std::string_view s, size_t& length) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+    unsigned char c = byte(0);
+    if (c < 0x80) {
+        length = 1;
+        return c;
+    }
+    length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    char32_t cp = c & (0x7F >> length);
+    for (size_t i = 1; i < length && i < s.size(); ++i) cp = (cp << 6) | (byte(i) & 0x3F);
+    return cp;
+}
+
+// Surrounding whitespace (isSpace) removed; the input is valid UTF-8.
 std::string trimmed(std::string_view s) {
-    while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
-    while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
+    size_t length = 0;
+    while (!s.empty() && isSpace(frontCodePoint(s, length))) s.remove_prefix(length);
+    while (!s.empty()) {
+        size_t start = s.size() - 1;
+        while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+        if (!isSpace(frontCodePoint(s.substr(start), length))) break;
+        s.remove_suffix(s.size() - start);
+    }
     return std::string(s);
+}
+
+// A control character (Unicode Cc: C0, DEL, C1) in valid UTF-8, other than
+// those `allowed` (ASCII). C1 controls are U+0080-U+009F, encoded C2 80-C2 9F.
+bool hasControl(std::string_view s, std::string_view allowed = {}) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if ((c < 0x20 || c == 0x7F) && allowed.find(static_cast<char>(c)) == std::string_view::npos)
+            return true;
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F)
+            return true;
+    }
+    return false;
+}
+
+// The line breaks and tab of multi-line text.
+constexpr std::string_view kTextControls = "\t\n\r";
+
+// More than kMaxDetails broken rules: the first kMaxDetails and one that counts the rest.
+void capDetails(std::vector<FieldError>& details, std::string_view where) {
+    if (details.size() <= kMaxDetails) return;
+    const size_t more = details.size() - kMaxDetails;
+    details.resize(kMaxDetails);
+    details.push_back({"", "And " + std::to_string(more) + " more broken rules (not listed)",
+                       std::string(where)});
 }
 
 bool isAlnum(char c) {
@@ -83,6 +141,9 @@ std::optional<Value> checkText(const FieldRule& rule, std::string value, std::st
             break;
         case Kind::Password: {
             if (value.size() < 8 || value.size() > 72) fail("Password must be 8 to 72 bytes long");
+            // bcrypt reads a C string (a NUL would end it early), and a control
+            // character is no key anyone types: refused before any hashing.
+            if (hasControl(value)) fail("Password must not contain control characters");
             auto any = [&](auto pred) { return std::any_of(value.begin(), value.end(), pred); };
             if (!any([](char c) { return c >= 'A' && c <= 'Z'; }))
                 fail("Password must contain an upper-case letter");
@@ -113,6 +174,8 @@ std::optional<Value> checkText(const FieldRule& rule, std::string value, std::st
             }
             break;
         default: {
+            if (hasControl(value, kTextControls))
+                fail("Must not contain control characters other than tab and line breaks");
             size_t n = codePoints(value);
             if (n < static_cast<size_t>(rule.min) ||
                 (rule.max > 0 && n > static_cast<size_t>(rule.max))) {
@@ -204,39 +267,43 @@ Input validateBody(const http::Body& body, const BodyRules& rules) {
     if (body.kind == http::Body::Kind::Json) {
         if (!body.json.IsObject())
             throw http::ApiError::validation({{"", "Request body must be a JSON object", "body"}});
+        raw.reserve(body.json.MemberCount());
         for (const auto& m : body.json.GetObject())
             raw.push_back({{m.name.GetString(), m.name.GetStringLength()}, &m.value, nullptr});
     } else if (body.kind == http::Body::Kind::Form) {
         for (const auto& [k, v] : body.fields) raw.push_back({k, nullptr, &v});
     }
 
-    for (size_t i = 0; i < raw.size(); ++i) {
-        std::string name(raw[i].name);
-        auto seenBefore = std::any_of(raw.begin(), raw.begin() + static_cast<long>(i),
-                                      [&](const Raw& r) { return r.name == raw[i].name; });
-        if (seenBefore) {
-            details.push_back({name, "Duplicate field", "body"});
+    // One pass, with a hash set for duplicates and a flag per rule for the
+    // required check: the work stays linear in the number of fields (the
+    // parsers cap that number too).
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(raw.size());
+    std::vector<bool> present(rules.fields.size(), false);
+    for (const Raw& field : raw) {
+        if (!seen.insert(field.name).second) {
+            details.push_back({std::string(field.name), "Duplicate field", "body"});
             continue;
         }
         auto rule = std::find_if(rules.fields.begin(), rules.fields.end(),
-                                 [&](const FieldRule& r) { return r.name == raw[i].name; });
+                                 [&](const FieldRule& r) { return r.name == field.name; });
         if (rule == rules.fields.end()) {
-            details.push_back({name, "Unknown field", "body"});
+            details.push_back({std::string(field.name), "Unknown field", "body"});
             continue;
         }
-        if (auto v = checkField(*rule, raw[i].json, raw[i].text, "body", details))
+        present[static_cast<size_t>(rule - rules.fields.begin())] = true;
+        if (auto v = checkField(*rule, field.json, field.text, "body", details))
             input.set(rule->name, std::move(*v));
     }
     if (rules.mode != BodyMode::Patch) {
-        for (const FieldRule& r : rules.fields) {
-            bool present =
-                std::any_of(raw.begin(), raw.end(), [&](const Raw& x) { return x.name == r.name; });
-            if (r.required && !present)
-                details.push_back({std::string(r.name), "Field is required", "body"});
+        for (size_t i = 0; i < rules.fields.size(); ++i) {
+            if (rules.fields[i].required && !present[i])
+                details.push_back({std::string(rules.fields[i].name), "Field is required", "body"});
         }
     } else if (raw.empty()) {
         details.push_back({"", "At least one field is required", "body"});
     }
+    capDetails(details, "body");
     if (!details.empty()) throw http::ApiError::validation(std::move(details));
     return input;
 }
@@ -253,7 +320,28 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
         .name = "page", .kind = Kind::Integer, .min = 1, .max = 1000000000};
     static constexpr FieldRule kLimit{
         .name = "limit", .kind = Kind::Integer, .min = 1, .max = kMaxLimit};
+    // A parameter the list knows is read once, like a body field: a second
+    // copy or an array form (`limit[]`, `sort[0]`) is refused, not resolved to
+    // the first or the last value, so that no cache or proxy in front can read
+    // another request than restd does. Unknown parameters (cache busters and
+    // the like) are ignored, whatever their form.
+    auto known = [&](std::string_view name) {
+        return name == "page" || name == "limit" || name == "sort" || name == "cursor" ||
+               (name == "search" && !rules.searchDescription.empty()) ||
+               std::any_of(rules.filters.begin(), rules.filters.end(),
+                           [&](const FieldRule& r) { return r.name == name; });
+    };
+    std::unordered_set<std::string_view> seen;
     for (const auto& [key, value] : *fields) {
+        std::string_view name = std::string_view(key).substr(0, key.find('['));
+        if (name.size() != key.size() && known(name)) {
+            fail(name, "Must be a single value, not an array or object form");
+            continue;
+        }
+        if (known(name) && !seen.insert(name).second) {
+            fail(name, "Duplicate parameter");
+            continue;
+        }
         if (key == "page") {
             if (auto v = checkField(kPage, nullptr, &value, "query", details))
                 q.page = std::get<int64_t>(*v);
@@ -290,6 +378,7 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
                 q.filters.set(rule->name, std::move(*v));
         }
     }
+    capDetails(details, "query");
     if (!details.empty()) throw http::ApiError::validation(std::move(details));
     return q;
 }

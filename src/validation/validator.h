@@ -1,6 +1,7 @@
 // Validator: checks a parsed body or a query string against rules and returns
 // the normalised values, or throws ApiError VALIDATION_ERROR listing every
 // broken rule (one detail per broken rule; unknown fields are broken rules).
+// Past kMaxDetails broken rules, the last detail counts those not listed.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -18,6 +19,10 @@
 namespace restd::validation {
 
 using Value = std::variant<std::string, int64_t, bool>;
+
+// Details listed in one VALIDATION_ERROR: a body of 1,000 unknown fields
+// answers with the first 100 and one more that counts the rest.
+inline constexpr size_t kMaxDetails = 100;
 
 // Validated, normalised input fields (only those present in the request).
 class Input {

@@ -464,19 +464,77 @@ BOOST_AUTO_TEST_CASE(parses_a_json_body) {
     BOOST_TEST(body.fields.empty());
 }
 
-BOOST_AUTO_TEST_CASE(accepts_utf8_charset_and_json_suffix_types) {
+BOOST_AUTO_TEST_CASE(accepts_json_without_charset_or_in_utf8) {
     for (std::string_view ct :
-         {"application/json; charset=UTF-8", "Application/JSON;charset=\"utf-8\"",
-          "application/merge-patch+json", "application/vnd.api+json"}) {
+         {"application/json", "application/json; charset=UTF-8",
+          "Application/JSON;charset=\"utf-8\"", "application/json ; foo=bar"}) {
         BOOST_TEST((parseBody(ct, "[true]").kind == Body::Kind::Json), ct);
     }
 }
 
-BOOST_AUTO_TEST_CASE(rejects_json_in_another_charset) {
-    checkUnsupported("application/json; charset=latin1", "{}",
-                     "Unsupported charset: JSON must be UTF-8");
-    checkUnsupported("application/json; charset=utf-16", "{}",
-                     "Unsupported charset: JSON must be UTF-8");
+BOOST_AUTO_TEST_CASE(rejects_json_suffix_types) {
+    checkUnsupported("application/evil+json", "{}",
+                     "Unsupported Content-Type: application/evil+json");
+    checkUnsupported("application/merge-patch+json", "{}",
+                     "Unsupported Content-Type: application/merge-patch+json");
+    checkUnsupported("application/vnd.api+json; charset=utf-8", "{}",
+                     "Unsupported Content-Type: application/vnd.api+json");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_any_body_in_another_charset) {
+    constexpr std::string_view kMessage = "Unsupported charset: bodies must be UTF-8";
+    checkUnsupported("application/json; charset=latin1", "{}", kMessage);
+    checkUnsupported("application/json; charset=utf-16", "{}", kMessage);
+    checkUnsupported("application/json; charset=utf8", "{}", kMessage);
+    checkUnsupported("application/x-www-form-urlencoded; charset=UTF-16", "a=1", kMessage);
+    checkUnsupported("application/x-www-form-urlencoded; charset=iso-8859-1", "a=1", kMessage);
+    checkUnsupported("multipart/form-data; boundary=XyZ; charset=utf-16",
+                     field("a", "1") + "--XyZ--", kMessage);
+    // Every copy of the parameter counts, not only the first.
+    checkUnsupported("application/json; charset=utf-8; charset=utf-16", "{}", kMessage);
+}
+
+BOOST_AUTO_TEST_CASE(charset_is_utf8_when_every_charset_parameter_says_so) {
+    BOOST_TEST(charsetIsUtf8("application/json"));
+    BOOST_TEST(charsetIsUtf8("application/json; charset=UTF-8"));
+    BOOST_TEST(charsetIsUtf8("application/json; junk; charset=\"utf-8\""));
+    BOOST_TEST(!charsetIsUtf8("application/json; charset=utf-16"));
+    BOOST_TEST(!charsetIsUtf8("application/json; CHARSET=utf-16"));
+    BOOST_TEST(!charsetIsUtf8("application/json; charset=utf-8; charset=latin1"));
+}
+
+BOOST_AUTO_TEST_CASE(takes_1000_members_of_an_object_and_no_more) {
+    auto object = [](std::size_t members) {
+        std::string text = "{";
+        for (std::size_t i = 0; i < members; ++i)
+            text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+        return text + "}";
+    };
+    Body body = parseBody("application/json", object(1000));
+    BOOST_REQUIRE(body.json.IsObject());
+    BOOST_TEST(body.json.MemberCount() == 1000u);
+    checkMalformed("application/json", object(1001), "More than 1000 members in one JSON object");
+    checkMalformed("application/json", object(100000), "More than 1000 members in one JSON object");
+    // The bound is per object: nested ones count on their own.
+    checkMalformed("application/json", R"({"a":)" + object(1001) + "}",
+                   "More than 1000 members in one JSON object");
+    Body nestedBody = parseBody("application/json", "[" + object(1000) + "," + object(1000) + "]");
+    BOOST_TEST(nestedBody.json.Size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(takes_1000_elements_of_an_array_and_no_more) {
+    auto array = [](std::size_t elements) {
+        std::string text = "[";
+        for (std::size_t i = 0; i < elements; ++i) text += i ? ",{}" : "{}";
+        return text + "]";
+    };
+    Body body = parseBody("application/json", array(1000));
+    BOOST_TEST(body.json.Size() == 1000u);
+    checkMalformed("application/json", array(1001), "More than 1000 elements in one JSON array");
+    std::string numbers = "1";
+    for (int i = 1; i < 1001; ++i) numbers += ",1";
+    checkMalformed("application/json", R"({"a":[)" + numbers + "]}",
+                   "More than 1000 elements in one JSON array");
 }
 
 BOOST_AUTO_TEST_CASE(rejects_json_nested_deeper_than_32_levels) {
@@ -579,6 +637,7 @@ BOOST_AUTO_TEST_CASE(rejects_a_malformed_multipart_body) {
 
 BOOST_AUTO_TEST_CASE(rejects_an_unsupported_content_type) {
     checkUnsupported("text/plain", "hello", "Unsupported Content-Type: text/plain");
+    checkUnsupported("text/plain; charset=utf-16", "hello", "Unsupported Content-Type: text/plain");
     checkUnsupported("Application/XML; charset=utf-8", "<a/>",
                      "Unsupported Content-Type: application/xml");
     checkUnsupported("application/+json", "{}", "Unsupported Content-Type: application/+json");
