@@ -72,5 +72,12 @@ int main(int argc, char** argv) {
     for (const std::string& key : ignored) {
         restd::app::log::warn("RESTD_ENV_FILE sets an unknown variable; ignored", {{"name", key}});
     }
+    // The default suits a developer's machine; a server must say production
+    // (the installed unit and restd-deploy's env file do).
+    if (!config.appEnvSet) {
+        restd::app::log::warn(
+            "APP_ENV is not set; running as development (set APP_ENV=production "
+            "on a server)");
+    }
     return restd::app::Master(std::move(config)).run();
 }

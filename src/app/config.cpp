@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,7 +64,69 @@ std::vector<std::string> splitList(std::string_view s) {
     return out;
 }
 
+std::string_view trimBlanks(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
 }  // namespace
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+    std::string z(text);
+    IpAddress a;
+    if (inet_pton(AF_INET, z.c_str(), a.bytes) == 1) return a;
+    if (inet_pton(AF_INET6, z.c_str(), a.bytes) != 1) return std::nullopt;
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(a.bytes, kMapped, sizeof kMapped) == 0) {
+        std::memmove(a.bytes, a.bytes + 12, 4);
+        std::memset(a.bytes + 4, 0, 12);
+        return a;
+    }
+    a.v6 = true;
+    return a;
+}
+
+bool IpAddress::isLoopback() const {
+    if (!v6) return bytes[0] == 127;
+    static constexpr unsigned char kOne[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    return std::memcmp(bytes, kOne, sizeof kOne) == 0;
+}
+
+std::string IpAddress::text() const {
+    char out[INET6_ADDRSTRLEN] = {};
+    inet_ntop(v6 ? AF_INET6 : AF_INET, bytes, out, sizeof out);
+    return out;
+}
+
+std::vector<IpAddress> parseAddressList(std::string_view text) {
+    std::vector<IpAddress> out;
+    while (true) {
+        size_t comma = text.find(',');
+        std::string_view item = trimBlanks(text.substr(0, comma));
+        auto address = IpAddress::parse(item);
+        if (!address) {
+            throw ConfigError(
+                "FCGI_WEB_SERVER_ADDRS must list IP addresses separated by commas, "
+                "got '" +
+                std::string(item) + "'");
+        }
+        if (std::find(out.begin(), out.end(), *address) == out.end()) out.push_back(*address);
+        if (comma == std::string_view::npos) return out;
+        text.remove_prefix(comma + 1);
+    }
+}
+
+bool isLoopbackListen(std::string_view spec) {
+    if (spec.starts_with("unix:")) return false;
+    std::string_view host = spec.substr(0, spec.rfind(':'));
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host == "localhost") return true;
+    auto address = IpAddress::parse(host);
+    return address && address->isLoopback();
+}
 
 std::string_view appEnvName(AppEnv env) {
     switch (env) {
@@ -84,6 +147,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     c.workers = cpus > 0 ? static_cast<int>(cpus) : 2;
 
     if (const char* env = r.raw("APP_ENV")) {
+        c.appEnvSet = true;
         std::string_view e(env);
         if (e == "development")
             c.appEnv = AppEnv::Development;
@@ -99,6 +163,18 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     if (!c.fcgiListen.starts_with("unix:") && c.fcgiListen.find(':') == std::string::npos) {
         throw ConfigError("FCGI_LISTEN must be unix:/path or host:port, got '" + c.fcgiListen +
                           "'");
+    }
+    if (const char* addrs = r.raw("FCGI_WEB_SERVER_ADDRS")) {
+        c.fcgiWebServerAddrs = parseAddressList(addrs);
+    }
+    // restd accepts its connections itself, so libfcgi's own check of
+    // FCGI_WEB_SERVER_ADDRS never runs: anyone reaching a TCP port could
+    // speak FastCGI and set REMOTE_ADDR. Off loopback, say who may.
+    if (!c.fcgiListen.starts_with("unix:") && !isLoopbackListen(c.fcgiListen) &&
+        c.fcgiWebServerAddrs.empty()) {
+        throw ConfigError("FCGI_LISTEN=" + c.fcgiListen +
+                          " is not a loopback address: set FCGI_WEB_SERVER_ADDRS to the "
+                          "addresses nginx connects from (comma-separated IPs)");
     }
     r.integer("LISTEN_BACKLOG", c.listenBacklog, 16, 65535);
     r.integer("WORKERS", c.workers, 1, 256);
@@ -189,9 +265,12 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
     std::string origins;
     for (const std::string& url : clientUrls) origins += (origins.empty() ? "" : ",") + url;
     const char* levels[] = {"debug", "info", "warn", "error"};
+    std::string peers;
+    for (const IpAddress& a : fcgiWebServerAddrs) peers += (peers.empty() ? "" : ",") + a.text();
     return {
         {"APP_ENV", std::string(appEnvName(appEnv))},
         {"FCGI_LISTEN", fcgiListen},
+        {"FCGI_WEB_SERVER_ADDRS", peers},
         {"LISTEN_BACKLOG", std::to_string(listenBacklog)},
         {"WORKERS", std::to_string(workers)},
         {"THREADS_PER_WORKER", std::to_string(threadsPerWorker)},

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -22,6 +23,28 @@ class ConfigError : public std::runtime_error {
 };
 
 enum class AppEnv { Development, Test, Production };
+
+// An IPv4 or IPv6 address (an IPv4-mapped IPv6 address counts as IPv4): an
+// entry of FCGI_WEB_SERVER_ADDRS, or the peer of a FastCGI connection.
+struct IpAddress {
+    bool v6 = false;
+    unsigned char bytes[16] = {};  // IPv4: the first 4
+
+    // A numeric address ("10.0.0.5", "::1"), nothing for anything else.
+    static std::optional<IpAddress> parse(std::string_view text);
+    bool isLoopback() const;  // 127.0.0.0/8 or ::1
+    std::string text() const;
+    bool operator==(const IpAddress&) const = default;
+};
+
+// FCGI_WEB_SERVER_ADDRS: comma-separated numeric addresses, blanks around
+// each allowed (libfcgi's variable and php-fpm's listen.allowed_clients).
+// Throws ConfigError naming the variable and the entry that is no address.
+std::vector<IpAddress> parseAddressList(std::string_view text);
+
+// Whether the host of a "host:port" FCGI_LISTEN is a loopback address:
+// 127.0.0.0/8, [::1] or localhost. An empty host (every address) is not.
+bool isLoopbackListen(std::string_view spec);
 enum class LogLevel { Debug, Info, Warn, Error };
 
 struct DbConfig {
@@ -43,7 +66,11 @@ struct DbConfig {
 
 struct Config {
     AppEnv appEnv = AppEnv::Development;
+    bool appEnvSet = false;  // APP_ENV was given (restd warns at start when not)
     std::string fcgiListen = "unix:/run/restd/restd.sock";
+    // Peers a TCP FastCGI connection may come from (nginx). Empty: loopback
+    // peers only. Required for a TCP FCGI_LISTEN on a non-loopback address.
+    std::vector<IpAddress> fcgiWebServerAddrs;
     int listenBacklog = 1024;
     int workers = 2;
     int threadsPerWorker = 6;

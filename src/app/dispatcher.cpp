@@ -93,11 +93,13 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
     auto validateAndHandle = [&] {
         if (m.route->body) ctx.input = validation::validateBody(body, *m.route->body);
         if (m.route->list) ctx.list = validation::validateList(req.queryString(), *m.route->list);
-        if (req.method() == Method::Post && m.route->idempotency == router::Idempotency::Honoured) {
-            if (auto key = idempotency::keyOf(req, served.userId)) {
-                runOnce(ctx, *key);
-                return;
-            }
+        if (router::honoursIdempotencyKey(*m.route) && req.header("idempotency-key")) {
+            // The record belongs to the user: on a route whose handler loads
+            // its caller, the dispatcher loads it first (keyed requests only).
+            if (!ctx.principal) ctx.admit(auth::loadCaller(*ctx.claims, services_));
+            served.userId = ctx.principal->id();
+            runOnce(ctx, idempotency::keyOf(req, ctx.principal->id()));
+            return;
         }
         m.route->handle(ctx);
     };

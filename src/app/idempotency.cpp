@@ -84,10 +84,9 @@ std::string withRequestId(const std::string& body, std::string_view requestId) {
 
 }  // namespace
 
-std::optional<Key> keyOf(const http::Request& req, std::optional<int64_t> userId) {
-    auto header = req.header("idempotency-key");
-    if (!header) return std::nullopt;
-    if (!validKey(*header)) {
+Key keyOf(const http::Request& req, int64_t userId) {
+    std::string_view header = req.header("idempotency-key").value_or("");
+    if (!validKey(header)) {
         throw ApiError::validation(
             {{"Idempotency-Key", "Must be 1-255 printable ASCII characters", "header"}});
     }
@@ -100,8 +99,8 @@ std::optional<Key> keyOf(const http::Request& req, std::optional<int64_t> userId
         request += '\0';
     }
     request += req.body();
-    return Key{userId ? "user:" + std::to_string(*userId) : "addr:" + req.remoteAddr(),
-               std::string(*header), common::toHex(common::sha256(request))};
+    return Key{"user:" + std::to_string(userId), std::string(header),
+               common::toHex(common::sha256(request))};
 }
 
 bool claim(db::Pool& pool, const Key& k, std::string_view requestId, http::Response& res) {

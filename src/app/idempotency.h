@@ -1,5 +1,5 @@
 // Idempotent retries of POST (API.md "Idempotent retries"; IETF httpapi
-// Idempotency-Key draft). The dispatcher claims (caller, key) in MariaDB
+// Idempotency-Key draft). The dispatcher claims (user, key) in MariaDB
 // before the handler runs, stores the finished response, and answers a retry
 // from the stored copy. Records live 24 hours; a claim whose request never
 // finished (the worker died) is taken over after kAbandonedAfter.
@@ -19,15 +19,18 @@ inline constexpr std::chrono::hours kKeepFor{24};
 inline constexpr std::chrono::seconds kAbandonedAfter{60};
 
 struct Key {
-    std::string caller;       // "user:<id>" or "addr:<ip>"
+    std::string caller;       // "user:<id>"
     std::string key;          // the header's value
     std::string fingerprint;  // SHA-256 hex of method, path, query, content type and body
 };
 
-// The key of `req` when it carries Idempotency-Key, else nothing. Throws
-// 400 VALIDATION_ERROR (location "header") for a key that is not 1-255
-// printable ASCII characters.
-std::optional<Key> keyOf(const http::Request& req, std::optional<int64_t> userId);
+// The key of `req`, which carries Idempotency-Key, for authenticated user
+// `userId`. Only known callers get records: an anonymous request's key is
+// ignored before this is called (router::honoursIdempotencyKey), so a client
+// cannot make restd keep a row for each new key it sends. Throws 400
+// VALIDATION_ERROR (location "header") for a key that is not 1-255 printable
+// ASCII characters.
+Key keyOf(const http::Request& req, int64_t userId);
 
 // Claims the key for this request: returns true when the caller should run
 // it (then finish() must follow). Returns false after writing the stored

@@ -1,13 +1,16 @@
 #include "app/listen_socket.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -65,6 +68,26 @@ int openTcp(const std::string& spec, int backlog) {
 }
 
 }  // namespace
+
+bool peerAllowed(const sockaddr* peer, const std::vector<IpAddress>& allowed) {
+    IpAddress address;
+    if (peer->sa_family == AF_INET) {
+        const auto* in = reinterpret_cast<const sockaddr_in*>(peer);
+        std::memcpy(address.bytes, &in->sin_addr, 4);
+    } else if (peer->sa_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(peer);
+        char text[INET6_ADDRSTRLEN] = {};
+        // Through the text form, so that an IPv4-mapped peer compares as IPv4.
+        if (inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text) == nullptr) return false;
+        auto parsed = IpAddress::parse(text);
+        if (!parsed) return false;
+        address = *parsed;
+    } else {
+        return true;  // AF_UNIX
+    }
+    if (allowed.empty()) return address.isLoopback();
+    return std::find(allowed.begin(), allowed.end(), address) != allowed.end();
+}
 
 ListenSocket openListenSocket(const std::string& spec, int backlog) {
     ListenSocket ls;

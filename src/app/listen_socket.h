@@ -3,9 +3,13 @@
 // Opened by the master before forking; every worker accepts on it.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
+
+#include "app/config.h"
 
 namespace restd::app {
 
@@ -16,6 +20,13 @@ struct ListenSocket {
     ino_t pathIno = 0;
     bool fromSystemd = false;
 };
+
+// Whether a FastCGI connection from `peer` (accept()'s address) may be
+// served. Unix sockets: always (file permissions decide). TCP: a peer listed
+// in `allowed` (FCGI_WEB_SERVER_ADDRS), or with an empty list a loopback
+// peer only, so a TCP socket systemd hands over on a public address is safe
+// too.
+bool peerAllowed(const sockaddr* peer, const std::vector<IpAddress>& allowed);
 
 // Throws std::runtime_error with a message naming FCGI_LISTEN on failure.
 ListenSocket openListenSocket(const std::string& spec, int backlog);

@@ -1,7 +1,9 @@
 #include "app/worker.h"
 
+#include <arpa/inet.h>
 #include <fcgiapp.h>
 #include <malloc.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "app/dispatcher.h"
+#include "app/listen_socket.h"
 #include "app/log.h"
 #include "app/metrics.h"
 #include "db/connection.h"
@@ -398,6 +401,29 @@ void serveOne(Shared& shared, InFlight& slot, FCGX_Request& fcgi, http::Response
     }
 }
 
+// Closes a connection from a peer FCGI_WEB_SERVER_ADDRS does not list, before
+// reading a byte of it. Logged at most once a second per worker (a scan of
+// the port must not flood the log), with the count refused meanwhile.
+void refusePeer(int conn, const sockaddr_storage& peer) {
+    close(conn);
+    static std::atomic<int64_t> lastLogged{0};
+    static std::atomic<long> refused{0};
+    ++refused;
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    int64_t last = lastLogged.load();
+    if (now == last || !lastLogged.compare_exchange_strong(last, now)) return;
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (peer.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(peer).sin_addr, text, sizeof text);
+    } else if (peer.ss_family == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr, text,
+                  sizeof text);
+    }
+    log::warn("refused a FastCGI connection from an address not in FCGI_WEB_SERVER_ADDRS",
+              {{"peer", text}, {"refused", refused.exchange(0)}});
+}
+
 // What an accept thread does next.
 struct Work {
     enum class Kind { Stop, Serve, Park } kind = Kind::Stop;
@@ -427,7 +453,15 @@ Work nextWork(Shared& shared) {
             if (conn >= 0) return {Work::Kind::Park, conn, false};
             continue;
         }
-        int conn = accept4(shared.fds.listen, nullptr, nullptr, SOCK_CLOEXEC);
+        sockaddr_storage peer{};
+        socklen_t peerLength = sizeof peer;
+        int conn = accept4(shared.fds.listen, reinterpret_cast<sockaddr*>(&peer), &peerLength,
+                           SOCK_CLOEXEC);
+        if (conn >= 0 &&
+            !peerAllowed(reinterpret_cast<sockaddr*>(&peer), shared.config.fcgiWebServerAddrs)) {
+            refusePeer(conn, peer);
+            continue;
+        }
         if (conn >= 0) {
             shared.yieldNextConnection();
             return {Work::Kind::Serve, conn, false};

@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <stdexcept>
@@ -54,6 +55,34 @@ std::optional<int64_t> intMember(const rapidjson::Value& obj, const char* name) 
     auto it = obj.FindMember(name);
     if (it == obj.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
     return it->value.GetInt64();
+}
+
+// True when no member name of `obj` appears twice. RapidJSON keeps every
+// duplicate and FindMember() answers the first; another reader of the same
+// token may take the last.
+bool uniqueNames(const rapidjson::Value& obj) {
+    constexpr size_t kMaxMembers = 64;  // a token has a handful; more is no token of ours
+    if (obj.MemberCount() > kMaxMembers) return false;
+    std::array<std::string_view, kMaxMembers> names;
+    size_t n = 0;
+    for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+        names[n++] = std::string_view(it->name.GetString(), it->name.GetStringLength());
+    }
+    std::sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(n));
+    return std::adjacent_find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(n)) ==
+           names.begin() + static_cast<std::ptrdiff_t>(n);
+}
+
+// A user id as restd writes it: decimal digits, no sign, no leading zero, no
+// blanks; "03", "+3", " 3" and "3.0" are not user 3.
+std::optional<int64_t> canonicalId(std::string_view text) {
+    if (text.empty() || text.size() > 19 || text.front() == '0') return std::nullopt;
+    if (!std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return std::nullopt;
+    int64_t id = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
+    return id;
 }
 
 std::optional<std::string_view> strMember(const rapidjson::Value& obj, const char* name) {
@@ -158,6 +187,9 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
     if (headerPart != ownHeader && !readObject(headerPart, [](const rapidjson::Value& header) {
             // Only HS256: "none", HS512, RS256 (with the secret as a "public key") are refused.
             if (strMember(header, "alg") != std::string_view("HS256")) return false;
+            // RFC 7515 4.1.11: a recipient must refuse extensions it does not
+            // understand, and restd understands none.
+            if (header.HasMember("crit") || !uniqueNames(header)) return false;
             return !header.HasMember("typ") || strMember(header, "typ") == std::string_view("JWT");
         })) {
         return TokenError::Malformed;
@@ -170,6 +202,7 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
 
     Claims c;
     bool wellFormed = readObject(payloadPart, [&c](const rapidjson::Value& payload) {
+        if (!uniqueNames(payload)) return false;
         auto sub = strMember(payload, "sub");
         auto role = strMember(payload, "role");
         auto ver = intMember(payload, "ver");
@@ -177,9 +210,15 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
         auto exp = intMember(payload, "exp");
         if (!sub || !role || !ver || !iat || !exp || strMember(payload, "iss") != kIssuer)
             return false;
-        auto [ptr, ec] = std::from_chars(sub->data(), sub->data() + sub->size(), c.sub);
-        if (ec != std::errc() || ptr != sub->data() + sub->size() || c.sub <= 0) return false;
+        auto id = canonicalId(*sub);
+        if (!id) return false;
+        c.sub = *id;
         if (*role != "user" && *role != "admin") return false;
+        if (payload.HasMember("nbf")) {
+            auto nbf = intMember(payload, "nbf");
+            if (!nbf || *nbf <= 0) return false;
+            c.nbf = *nbf;
+        }
         c.role = *role;
         c.ver = *ver;
         c.iat = *iat;
@@ -193,6 +232,7 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
 
 std::optional<TokenError> checkTimes(const Claims& claims, int64_t now) {
     if (claims.iat > now + kLeewaySeconds) return TokenError::Malformed;
+    if (claims.nbf > now + kLeewaySeconds) return TokenError::NotYetValid;
     if (claims.exp <= now - kLeewaySeconds) return TokenError::Expired;
     return std::nullopt;
 }

@@ -1,7 +1,11 @@
 // Access tokens: JWT HS256 (RFC 7519) signed with JWT_SECRET through OpenSSL's
 // HMAC. Parsing is strict: three base64url parts without padding, header alg
-// exactly "HS256", claims sub/role/ver/iat/exp/iss all present and well typed,
-// signature compared in constant time before any claim is trusted.
+// exactly "HS256" and no `crit` (restd understands no extension), claims
+// sub/role/ver/iat/exp/iss all present and well typed, `sub` a canonical
+// decimal ("03" or "+3" is not user 3), `nbf` honoured when present, no name
+// twice in the header or the claims (parsers that keep the first and those
+// that keep the last would read different tokens), signature compared in
+// constant time before any claim is trusted.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -14,7 +18,7 @@
 namespace restd::auth {
 
 inline constexpr std::string_view kIssuer = "restd";
-// Clock skew tolerated on exp and iat (PostgREST and others use 30 s).
+// Clock skew tolerated on exp, iat and nbf (PostgREST and others use 30 s).
 inline constexpr int64_t kLeewaySeconds = 30;
 
 struct Claims {
@@ -23,15 +27,17 @@ struct Claims {
     int64_t ver = 0;   // the user's token version at issue time
     int64_t iat = 0;
     int64_t exp = 0;
+    int64_t nbf = 0;  // "not before"; 0 when the token has none
 };
 
-enum class TokenError { Malformed, BadSignature, Expired };
+enum class TokenError { Malformed, BadSignature, Expired, NotYetValid };
 
 std::string signToken(const Claims& claims, std::string_view secret);
 std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string_view secret,
                                              int64_t now);
 // The clock rules of verifyToken(), for claims verified earlier: iat not
-// ahead of `now` (Malformed), exp not behind it (Expired), with the leeway.
+// ahead of `now` (Malformed), nbf not ahead of it (NotYetValid), exp not
+// behind it (Expired), each with the leeway.
 std::optional<TokenError> checkTimes(const Claims& claims, int64_t now);
 
 std::string base64UrlEncode(std::string_view bytes);

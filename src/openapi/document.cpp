@@ -32,11 +32,14 @@ constexpr std::string_view kDescription =
     "large collection: a cursor page costs the same at any depth and carries no totals.\n\n"
     "**Caching**: 200 GET responses carry a strong `ETag`; `If-None-Match` gives 304. "
     "PUT, PATCH and DELETE honour `If-Match` (412 when stale, checked atomically with the "
-    "write). **Idempotent retries**: POST honours `Idempotency-Key` (except register, login "
-    "and refresh, whose responses hold credentials that restd never stores).\n\n"
+    "write). **Idempotent retries**: an authenticated POST honours `Idempotency-Key`; the "
+    "record belongs to the user. Public routes (register, login, refresh, logout) ignore the "
+    "header: restd keeps no record for anonymous callers, and never stores credentials.\n\n"
     "nginx in front answers some requests itself with the same error envelope: 400 "
-    "`BAD_REQUEST`, 411 `LENGTH_REQUIRED`, 413 `PAYLOAD_TOO_LARGE`, 414 `URI_TOO_LONG`, 429 "
-    "`RATE_LIMITED`, 502 `BAD_GATEWAY`, 504 `GATEWAY_TIMEOUT`.";
+    "`BAD_REQUEST` (malformed HTTP, headers too large), 405 `METHOD_NOT_ALLOWED` (`TRACE`, with "
+    "`Allow`), 411 `LENGTH_REQUIRED`, 412 `PRECONDITION_FAILED` (`If-Match` on a micro-cached "
+    "product read), 413 `PAYLOAD_TOO_LARGE`, 414 `URI_TOO_LONG`, 429 `RATE_LIMITED`, 502 "
+    "`BAD_GATEWAY`, 503 `SERVICE_UNAVAILABLE`, 504 `GATEWAY_TIMEOUT`.";
 
 // Said of every request body (validation/validator.cpp, http/body.cpp).
 constexpr std::string_view kBodyRules =
@@ -558,7 +561,7 @@ std::vector<int> errorStatuses(const Route& r) {
         r.method == http::Method::Delete) {
         add(412);
     }
-    if (r.method == http::Method::Post && r.idempotency == router::Idempotency::Honoured) {
+    if (router::honoursIdempotencyKey(r)) {
         add(400);
         add(409);
         add(422);
@@ -651,7 +654,7 @@ void writeOperation(Writer& w, const Route& r, Components& components) {
         r.method == http::Method::Delete) {
         headerParam("If-Match", "ETag the change is based on: 412 when the resource changed");
     }
-    if (r.method == http::Method::Post && r.idempotency == router::Idempotency::Honoured) {
+    if (router::honoursIdempotencyKey(r)) {
         parameter(w, "Idempotency-Key", "header", false,
                   "1-255 printable ASCII characters: a retry with the same key and request "
                   "gets the first response (Idempotent-Replayed: true) for 24 hours",

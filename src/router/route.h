@@ -38,9 +38,9 @@ enum class Cache {
     Public,   // "public, max-age=30": the same for everyone; nginx micro-caches it
 };
 
-// Whether a POST honours Idempotency-Key (API.md "Idempotent retries").
-// Routes whose responses carry credentials (login, refresh, register) do
-// not: restd never stores tokens, so it cannot replay them.
+// Whether a POST honours Idempotency-Key (idempotency.h). Routes whose
+// responses carry credentials (login, refresh, register) do not: restd never
+// stores tokens, so it cannot replay them. See honoursIdempotencyKey().
 enum class Idempotency { Honoured, Ignored };
 
 using Handler = void (*)(app::Context&);
@@ -69,6 +69,16 @@ struct Route {
     Handler handle = nullptr;
     RouteDoc doc;
 };
+
+// Whether restd keeps a record for the route's Idempotency-Key: POST routes
+// marked Honoured whose caller is known. On a public route (logout among
+// them) the header is ignored: records are kept per user, and an anonymous
+// client sending a new key each time would make restd store a row per request
+// for 24 hours.
+inline bool honoursIdempotencyKey(const Route& r) {
+    return r.method == Method::Post && r.idempotency == Idempotency::Honoured &&
+           r.auth != Auth::None;
+}
 
 // The whole table, in declaration order (defined in route_table.cpp).
 std::span<const Route> routeTable();

@@ -810,6 +810,50 @@ BOOST_AUTO_TEST_CASE(garbage_bearer_tokens_are_401) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(crit_nbf_duplicate_claims_and_non_canonical_sub_are_401) {
+    // Signed with the stack's secret: only what the signature does not cover
+    // refuses these.
+    Account account = registerAccount("strict");
+    const int64_t ver = intAt(tokenPayload(account.token), "ver").value_or(-1);
+    const int64_t now = nowSeconds();
+    const std::string secret = jwtSecret();
+    const std::string id = std::to_string(account.id);
+    const std::string good = claims(account.id, "user", ver, now, now + 600);
+    // The claims of restd's tokens with one member changed or added.
+    auto withSub = [&](const std::string& sub) {
+        std::string text = good;
+        text.replace(text.find(str(id)), str(id).size(), str(sub));
+        return text;
+    };
+    auto plus = [&](const std::string& members) {
+        return good.substr(0, good.size() - 1) + "," + members + "}";
+    };
+    // Controls: the same shapes done right are accepted.
+    checkSuccess(me(signJwt(kJwtHeader, plus(R"("nbf":)" + std::to_string(now - 5)), secret)), 200);
+    checkSuccess(me(signJwt(R"({"typ":"JWT","alg":"HS256"})", good, secret)), 200);
+
+    struct Case {
+        const char* what;
+        std::string token;
+    };
+    const Case cases[] = {
+        {"crit in the header",
+         signJwt(R"({"alg":"HS256","typ":"JWT","crit":["exp"]})", good, secret)},
+        {"alg twice in the header", signJwt(R"({"alg":"HS256","alg":"HS256"})", good, secret)},
+        {"nbf an hour ahead",
+         signJwt(kJwtHeader, plus(R"("nbf":)" + std::to_string(now + 3600)), secret)},
+        {"sub twice", signJwt(kJwtHeader, plus(R"("sub":)" + str(id)), secret)},
+        {"role twice, admin last", signJwt(kJwtHeader, plus(R"("role":"admin")"), secret)},
+        {"sub with a leading zero", signJwt(kJwtHeader, withSub("0" + id), secret)},
+        {"sub with a plus sign", signJwt(kJwtHeader, withSub("+" + id), secret)},
+        {"sub with a leading blank", signJwt(kJwtHeader, withSub(" " + id), secret)},
+        {"sub with a decimal point", signJwt(kJwtHeader, withSub(id + ".0"), secret)},
+    };
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT(c.what) { checkError(me(c.token), 401, "UNAUTHORIZED"); }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(auth_rate_limit)

@@ -9,12 +9,14 @@
 // Tools come from scripts/deps (systemd, dpkg-dev, lintian); a missing one
 // fails its test with the package to install. Scratch files go to
 // <stack dir>-deploy (fresh each run), sockets to a short /tmp directory.
+#include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <cstring>
@@ -335,6 +337,21 @@ BOOST_AUTO_TEST_CASE(socket_unit_lets_only_restd_and_nginx_connect) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(installed_restd_runs_as_production_unless_the_env_file_says_otherwise) {
+    const fs::path& repo = stack().repoRoot();
+    std::string service = readFile(repo / "systemd/restd.service");
+    // Environment= first: EnvironmentFile= overrides it, so an operator's
+    // APP_ENV wins and a file without one still means production.
+    size_t preset = service.find("\nEnvironment=APP_ENV=production\n");
+    size_t file = service.find("\nEnvironmentFile=");
+    BOOST_CHECK_MESSAGE(preset != std::string::npos, "restd.service sets no APP_ENV=production");
+    BOOST_CHECK(preset < file);
+    std::map<std::string, std::string> example = readEnvFile(repo / "systemd/restd.env.example");
+    BOOST_CHECK_EQUAL(example["APP_ENV"], "production");
+    BOOST_CHECK(contains(readFile(installedTree() / "usr/lib/systemd/system/restd.service"),
+                         "\nEnvironment=APP_ENV=production\n"));
+}
+
 BOOST_AUTO_TEST_CASE(make_install_lays_out_the_documented_tree) {
     const fs::path& root = installedTree();
     std::map<std::string, unsigned> actual = filesUnder(root), expected = expectedTree();
@@ -411,6 +428,31 @@ BOOST_AUTO_TEST_CASE(restd_deploy_never_overwrites_an_existing_password) {
     BOOST_CHECK_MESSAGE(contains(r.output, "cannot log in as restd_deploy"), r.output);
     // The account still has the first password.
     BOOST_CHECK_MESSAGE(sqlAsApp("SELECT 1").ok(), "the first password no longer works");
+}
+
+BOOST_AUTO_TEST_CASE(restd_deploy_writes_app_env_production_into_a_file_without_it) {
+    const Deployment& d = deployment();
+    BOOST_CHECK_EQUAL(d.values.at("APP_ENV"), "production");
+    fs::path bare = d.envFile.parent_path() / "no-app-env.env";
+    std::string text;
+    std::istringstream lines(d.afterFirst);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("APP_ENV=")) text += line + "\n";
+    }
+    {
+        std::ofstream out(bare);
+        out << text;
+    }
+    fs::permissions(bare, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    CommandResult r = runDeploy(bare, /*fromRepo=*/true);
+    BOOST_REQUIRE_MESSAGE(r.ok(), "restd-deploy: " << r.summary());
+    BOOST_CHECK_MESSAGE(contains(r.output, "APP_ENV=production"), r.output);
+    BOOST_CHECK_EQUAL(readEnvFile(bare)["APP_ENV"], "production");
+    // An operator's own choice stays.
+    std::ofstream(bare) << text << "APP_ENV=test\n";
+    CommandResult again = runDeploy(bare, /*fromRepo=*/true);
+    BOOST_REQUIRE_MESSAGE(again.ok(), "restd-deploy: " << again.summary());
+    BOOST_CHECK_EQUAL(readEnvFile(bare)["APP_ENV"], "test");
 }
 
 BOOST_AUTO_TEST_CASE(restd_serves_a_socket_passed_by_systemd_socket_activate) {
@@ -534,6 +576,143 @@ BOOST_AUTO_TEST_CASE(make_deb_builds_a_package_lintian_accepts) {
     CommandResult lint = runCommand({"lintian", "--fail-on", "error", deb}, {}, 300s);
     BOOST_TEST_MESSAGE("lintian:\n" << lint.output);
     BOOST_CHECK_MESSAGE(lint.ok(), "lintian reports errors: " << lint.summary());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// Who may speak FastCGI to restd (FCGI_WEB_SERVER_ADDRS), and the warning of
+// a restd started without APP_ENV: restd processes of this test, on the
+// stack's database, with their own sockets.
+
+namespace {
+
+// restd's settings without a listen address; APP_ENV only when given.
+EnvEdits ownRestd(const std::string& appEnv = "test") {
+    EnvEdits env = {"RESTD_ENV_FILE",
+                    "LISTEN_FDS",
+                    "LISTEN_PID",
+                    "FCGI_WEB_SERVER_ADDRS",
+                    "WORKERS=1",
+                    "THREADS_PER_WORKER=2",
+                    "GRACE_SECONDS=2",
+                    "JWT_SECRET=" + stack().env("JWT_SECRET"),
+                    "DB_SOCKET=" + stack().env("DB_SOCKET"),
+                    "DB_NAME=" + stack().env("DB_NAME"),
+                    "DB_USER=" + stack().env("DB_USER"),
+                    "DB_PASSWORD=" + stack().env("DB_PASSWORD")};
+    env.push_back(appEnv.empty() ? std::string("APP_ENV") : "APP_ENV=" + appEnv);
+    return env;
+}
+
+// A TCP port nobody listens on right now.
+int freePort() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    BOOST_REQUIRE_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_REQUIRE_EQUAL(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    socklen_t length = sizeof addr;
+    BOOST_REQUIRE_EQUAL(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length), 0);
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+// restd with `edits` in the background, logging to `log`; waits until its
+// master has opened the socket ("restd starting").
+std::unique_ptr<Daemon> startRestd(EnvEdits edits, const fs::path& log) {
+    fs::remove(log);
+    auto daemon = std::make_unique<Daemon>(Daemon::Options{
+        .argv = {stack().restdBin().string()}, .env = editedEnvironment(edits), .log = log});
+    BOOST_REQUIRE_MESSAGE(
+        waitUntil([&] { return contains(readFile(log), "restd starting") || !daemon->running(); },
+                  20s),
+        "restd did not start; log:\n"
+            << readFile(log));
+    BOOST_REQUIRE_MESSAGE(daemon->running(), "restd exited; log:\n" << readFile(log));
+    return daemon;
+}
+
+size_t countLines(const std::string& text) {
+    std::istringstream lines(text);
+    size_t n = 0;
+    for (std::string line; std::getline(lines, line);) n += !line.empty();
+    return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(fcgi_peers)
+
+BOOST_AUTO_TEST_CASE(a_public_tcp_listen_without_web_server_addrs_refuses_to_start) {
+    const std::string listen = "0.0.0.0:" + std::to_string(freePort());
+    EnvEdits env = ownRestd();
+    env.push_back("FCGI_LISTEN=" + listen);
+    CommandResult r = runCommand({stack().restdBin().string()}, env, 15s);
+    BOOST_CHECK_MESSAGE(!r.timedOut, "restd served on " << listen << ": " << r.summary());
+    BOOST_CHECK_NE(r.status, 0);
+    BOOST_CHECK_MESSAGE(
+        contains(r.output, "FCGI_LISTEN=" + listen) && contains(r.output, "FCGI_WEB_SERVER_ADDRS"),
+        r.output);
+    BOOST_CHECK_EQUAL(countLines(r.output), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_peer_outside_web_server_addrs_is_closed_without_an_answer) {
+    const int port = freePort();
+    const fs::path log = scratch() / "peers-refused.log";
+    EnvEdits env = ownRestd();
+    env.push_back("FCGI_LISTEN=0.0.0.0:" + std::to_string(port));
+    env.push_back("FCGI_WEB_SERVER_ADDRS=192.0.2.10, 2001:db8::10");
+    auto restd = startRestd(env, log);
+    FcgiResponse response = fcgiGet("127.0.0.1:" + std::to_string(port), "/metrics", 10s);
+    BOOST_CHECK_MESSAGE(!response.completed() && response.body.empty(),
+                        "a peer not listed was answered: " << response.summary());
+    BOOST_CHECK_MESSAGE(waitUntil(
+                            [&] {
+                                return contains(readFile(log), "FCGI_WEB_SERVER_ADDRS") &&
+                                       contains(readFile(log), "127.0.0.1");
+                            },
+                            5s),
+                        "no warning naming the peer; log:\n"
+                            << readFile(log));
+    BOOST_CHECK_EQUAL(restd->stop(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_listed_peer_is_served_and_loopback_needs_no_list) {
+    const int port = freePort();
+    EnvEdits env = ownRestd();
+    env.push_back("FCGI_LISTEN=0.0.0.0:" + std::to_string(port));
+    env.push_back("FCGI_WEB_SERVER_ADDRS=192.0.2.10,127.0.0.1");
+    auto restd = startRestd(env, scratch() / "peers-listed.log");
+    FcgiResponse listed = fcgiGet("127.0.0.1:" + std::to_string(port), "/health", 30s);
+    BOOST_CHECK_MESSAGE(listed.status == 200, "listed peer: " << listed.summary());
+    BOOST_CHECK_EQUAL(restd->stop(), 0);
+
+    const int loopbackPort = freePort();
+    EnvEdits loopback = ownRestd();
+    loopback.push_back("FCGI_LISTEN=127.0.0.1:" + std::to_string(loopbackPort));
+    auto second = startRestd(loopback, scratch() / "peers-loopback.log");
+    FcgiResponse local = fcgiGet("127.0.0.1:" + std::to_string(loopbackPort), "/health", 30s);
+    BOOST_CHECK_MESSAGE(local.status == 200, "loopback listen: " << local.summary());
+    BOOST_CHECK_EQUAL(second->stop(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(restd_without_app_env_warns_at_start) {
+    EnvEdits env = ownRestd("");
+    env.push_back("FCGI_LISTEN=unix:" + (socketDir() / "no-app-env.sock").string());
+    const fs::path log = scratch() / "no-app-env.log";
+    auto restd = startRestd(env, log);
+    BOOST_CHECK_EQUAL(restd->stop(), 0);
+    std::string text = readFile(log);
+    BOOST_CHECK_MESSAGE(contains(text, "APP_ENV is not set") && contains(text, "\"warn\""), text);
+
+    EnvEdits production = ownRestd("production");
+    production.push_back("FCGI_LISTEN=unix:" + (socketDir() / "app-env.sock").string());
+    const fs::path quiet = scratch() / "app-env.log";
+    auto second = startRestd(production, quiet);
+    BOOST_CHECK_EQUAL(second->stop(), 0);
+    BOOST_CHECK_MESSAGE(!contains(readFile(quiet), "APP_ENV is not set"), readFile(quiet));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -164,6 +164,92 @@ BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow_header) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// Errors nginx answers before restd sees the request: each is the envelope
+// with a code the error tables list, and a 405 says what is allowed.
+BOOST_AUTO_TEST_SUITE(nginx_own_errors)
+
+HttpResponse raw(const std::string& requestText) {
+    return rawRequest(stack().env("BASE_URL"), requestText);
+}
+
+BOOST_AUTO_TEST_CASE(trace_is_405_with_allow_and_connect_is_an_envelope) {
+    for (const char* path : {"/api/v1/products", "/"}) {
+        BOOST_TEST_CONTEXT(path) {
+            HttpResponse trace = raw(std::string("TRACE ") + path +
+                                     " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            checkError(trace, 405, "METHOD_NOT_ALLOWED");
+            BOOST_CHECK_MESSAGE(trace.headerHasToken("Allow", "GET"),
+                                "Allow: " << trace.header("Allow").value_or("<none>"));
+            BOOST_CHECK(!trace.headerHasToken("Allow", "TRACE"));
+        }
+    }
+    HttpResponse docs =
+        raw("TRACE /docs/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    checkError(docs, 405, "METHOD_NOT_ALLOWED");
+    BOOST_CHECK_EQUAL(docs.header("Allow").value_or("<none>"), "GET, HEAD");
+    // nginx 1.22 takes CONNECT for a malformed request; later ones answer 405.
+    HttpResponse connect =
+        raw("CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\nConnection: close\r\n\r\n");
+    if (connect.status == 405) {
+        checkError(connect, 405, "METHOD_NOT_ALLOWED");
+        BOOST_CHECK(connect.hasHeader("Allow"));
+    } else {
+        checkError(connect, 400, "BAD_REQUEST");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(malformed_requests_are_400_bad_request_envelopes) {
+    struct Case {
+        const char* what;
+        std::string text;
+    };
+    const Case cases[] = {
+        {"two Authorization headers",
+         "GET /api/v1/auth/me HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer a\r\n"
+         "Authorization: Bearer b\r\nConnection: close\r\n\r\n"},
+        {"%00 in the path",
+         "GET /api/v1/products/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"},
+        {"a header over nginx's buffers (494)",
+         "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(40000, 'a') +
+             "\r\nConnection: close\r\n\r\n"},
+        {"a request line that is no request line", "GARBAGE\r\n\r\n"},
+        {"no Host in HTTP/1.1", "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n"},
+    };
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT(c.what) { checkError(raw(c.text), 400, "BAD_REQUEST"); }
+    }
+    // BAD_REQUEST is a documented code.
+    HttpResponse openapi = send("GET", "/api/v1/openapi.json");
+    BOOST_CHECK(openapi.body.find("`BAD_REQUEST`") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(if_match_on_a_micro_cached_read_is_a_412_envelope) {
+    // nginx checks If-Match itself once the product list is in its cache.
+    const std::string path = "/api/v1/products?limit=3&probe=if-match";
+    BOOST_REQUIRE_EQUAL(send("GET", path).status, 200);
+    HttpResponse response = send("GET", path, {"If-Match: \"no-such-tag\""});
+    checkError(response, 412, "PRECONDITION_FAILED");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Redirects nginx makes itself name a path, never the client's Host.
+BOOST_AUTO_TEST_SUITE(redirects)
+
+BOOST_AUTO_TEST_CASE(docs_redirect_never_carries_the_client_host) {
+    for (const std::string& base : {stack().url(""), stack().httpsUrl("")}) {
+        BOOST_TEST_CONTEXT(base) {
+            HttpResponse response = request("GET", base + "/docs", {"Host: evil.example"});
+            BOOST_CHECK_EQUAL(response.status, 301);
+            std::string location = response.header("Location").value_or("<none>");
+            BOOST_CHECK_EQUAL(location, "/docs/");
+            BOOST_CHECK(location.find("evil.example") == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(request_id)
 
 BOOST_AUTO_TEST_CASE(every_response_carries_exactly_one_generated_request_id) {

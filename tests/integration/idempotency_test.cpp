@@ -285,4 +285,38 @@ BOOST_AUTO_TEST_CASE(token_routes_ignore_the_key_and_store_no_credentials) {
     BOOST_CHECK_EQUAL(std::stoll(*stored), 0);
 }
 
+BOOST_AUTO_TEST_CASE(anonymous_logout_ignores_the_key_and_stores_nothing) {
+    // Public routes keep no record: each new key from an anonymous client
+    // would otherwise be a row kept for 24 hours.
+    std::string prefix = uniqueName("anon-");
+    std::string body = object({{"refreshToken", str(std::string(64, 'a'))}});
+    for (int i = 0; i < 20; ++i) {
+        HttpResponse response = send("POST", "/api/v1/auth/logout", {}, body,
+                                     {"Idempotency-Key: " + prefix + "-" + std::to_string(i)});
+        checkSuccess(response, 200);
+    }
+    // The same key twice: the second runs again, nothing is replayed.
+    HttpResponse again =
+        send("POST", "/api/v1/auth/logout", {}, body, {"Idempotency-Key: " + prefix + "-0"});
+    checkSuccess(again, 200);
+    BOOST_CHECK(!again.hasHeader("Idempotent-Replayed"));
+    auto stored =
+        sql("SELECT COUNT(*) FROM idempotency_keys WHERE idem_key LIKE '" + prefix + "%'");
+    BOOST_REQUIRE(stored);
+    BOOST_CHECK_EQUAL(std::stoll(*stored), 0);
+    // Nor is any record of a client address left by anyone.
+    auto byAddress = sql("SELECT COUNT(*) FROM idempotency_keys WHERE caller LIKE 'addr:%'");
+    BOOST_REQUIRE(byAddress);
+    BOOST_CHECK_EQUAL(std::stoll(*byAddress), 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_keyed_post_is_recorded_under_its_user) {
+    Account author = registerAccount("idem");
+    std::string key = uniqueName("mine-");
+    checkSuccess(postWithKey(author, key, postBody(uniqueName("Idem user "))), 201);
+    auto caller = sql("SELECT caller FROM idempotency_keys WHERE idem_key = '" + key + "'");
+    BOOST_REQUIRE(caller);
+    BOOST_CHECK_EQUAL(*caller, "user:" + std::to_string(author.id) + "\n");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,7 @@
 #include "fcgi_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -7,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace restd::test {
@@ -98,8 +101,33 @@ std::string FcgiResponse::summary() const {
 
 namespace {
 
-// A connected socket, or -1 with `error` set.
+// A TCP connection to "a.b.c.d:port", or -1 with `error` set.
+int connectTcp(const std::string& address, std::string& error) {
+    size_t colon = address.rfind(':');
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(std::atoi(address.c_str() + colon + 1)));
+    if (inet_pton(AF_INET, address.substr(0, colon).c_str(), &addr.sin_addr) != 1) {
+        error = "not an IPv4 address:port: " + address;
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = errnoText("socket");
+        return -1;
+    }
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        error = errnoText(("connect " + address).c_str());
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// A connected socket, or -1 with `error` set. A path starting with '/' is a
+// unix socket; anything else "a.b.c.d:port".
 int connectTo(const std::string& socketPath, std::string& error) {
+    if (!socketPath.starts_with('/')) return connectTcp(socketPath, error);
     sockaddr_un addr{};
     if (socketPath.size() >= sizeof addr.sun_path) {
         error = "socket path too long: " + socketPath;

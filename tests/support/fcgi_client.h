@@ -25,7 +25,8 @@ struct FcgiResponse {
     std::string summary() const;
 };
 
-// One request over its own connection to a unix socket. The constructor
+// One request over its own connection to a unix socket (a path starting
+// with '/'), or to TCP "a.b.c.d:port". The constructor
 // connects and sends the whole request at once; a listening socket that no
 // process accepts on yet keeps both queued (that is what socket activation
 // relies on). receive() reads the answer.

@@ -1,13 +1,20 @@
 #include "http_client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -120,6 +127,75 @@ std::string HttpResponse::summary() const {
     std::string text = "HTTP/" + httpVersion + " " + std::to_string(status) + " ";
     text += body.size() > kMaxBody ? body.substr(0, kMaxBody) + "..." : body;
     return text;
+}
+
+HttpResponse rawRequest(const std::string& baseUrl, const std::string& bytes, int timeoutSeconds) {
+    initCurlOnce();  // SIGPIPE ignored
+    HttpResponse response;
+    size_t hostAt = baseUrl.find("://");
+    size_t colon = baseUrl.rfind(':');
+    if (hostAt == std::string::npos || colon <= hostAt + 3) {
+        response.error = "not http://host:port: " + baseUrl;
+        return response;
+    }
+    std::string host = baseUrl.substr(hostAt + 3, colon - hostAt - 3);
+    int port = std::atoi(baseUrl.c_str() + colon + 1);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+        response.error = "not an IPv4 address: " + host;
+        return response;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        response.error = std::string("connect: ") + std::strerror(errno);
+        if (fd >= 0) close(fd);
+        return response;
+    }
+    for (size_t sent = 0; sent < bytes.size();) {
+        ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;  // nginx may answer and close before reading everything
+        sent += static_cast<size_t>(n);
+    }
+    std::string in;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+        char buffer[16384];
+        ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        in.append(buffer, static_cast<size_t>(n));
+    }
+    close(fd);
+    size_t end = in.find("\r\n\r\n");
+    if (!in.starts_with("HTTP/") || end == std::string::npos) {
+        response.error = "no HTTP response in: " + in.substr(0, 200);
+        return response;
+    }
+    size_t lineEnd = in.find("\r\n");
+    std::string statusLine = in.substr(0, lineEnd);
+    size_t space = statusLine.find(' ');
+    response.httpVersion = statusLine.substr(5, space - 5);
+    response.status = std::atol(statusLine.c_str() + space + 1);
+    for (size_t pos = lineEnd + 2; pos < end;) {
+        size_t next = in.find("\r\n", pos);
+        std::string_view line(in.data() + pos, next - pos);
+        pos = next + 2;
+        size_t c = line.find(':');
+        if (c == std::string_view::npos) continue;
+        response.headers.emplace_back(std::string(trim(line.substr(0, c))),
+                                      std::string(trim(line.substr(c + 1))));
+    }
+    response.body = in.substr(end + 4);
+    if (auto length = response.header("Content-Length")) {
+        response.body = response.body.substr(0, std::stoul(*length));
+    }
+    return response;
 }
 
 HttpResponse request(std::string_view method, const std::string& url,

@@ -59,6 +59,15 @@ inline HttpResponse get(const std::string& url, const std::vector<std::string>& 
     return request("GET", url, headers, {}, options);
 }
 
+// Sends `bytes` exactly as given over a fresh plain connection to `baseUrl`
+// ("http://127.0.0.1:PORT") and reads until the server closes the connection
+// or `timeoutSeconds` pass: for requests curl refuses to send (a bad request
+// line, a NUL escape, a header twice). Send "Connection: close". The status,
+// headers and body of the first response are parsed; status 0 and `error`
+// when there is none.
+HttpResponse rawRequest(const std::string& baseUrl, const std::string& bytes,
+                        int timeoutSeconds = 10);
+
 // Parses a body; check HasParseError() (or use the accessors below, which
 // treat a parse error as "missing").
 rapidjson::Document json(const std::string& body);

@@ -186,10 +186,63 @@ BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
 BOOST_AUTO_TEST_CASE(values_cover_every_documented_variable_once) {
     Config c = load({{"JWT_SECRET", "s"}});
     auto values = c.values();
-    BOOST_TEST(values.size() == 28u);
+    BOOST_TEST(values.size() == 29u);
     for (size_t i = 0; i < values.size(); ++i) {
         for (size_t j = i + 1; j < values.size(); ++j)
             BOOST_TEST(values[i].first != values[j].first);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(app_env_remembers_whether_it_was_given) {
+    BOOST_TEST(!load({{"JWT_SECRET", "s"}}).appEnvSet);
+    BOOST_TEST((load({{"JWT_SECRET", "s"}}).appEnv == AppEnv::Development));
+    BOOST_TEST(load({{"JWT_SECRET", "s"}, {"APP_ENV", "development"}}).appEnvSet);
+}
+
+BOOST_AUTO_TEST_CASE(web_server_addrs_parse_ipv4_ipv6_and_blanks) {
+    auto list = restd::app::parseAddressList(" 10.0.0.5,::1 ,192.168.1.2,::ffff:10.0.0.6,10.0.0.5");
+    BOOST_REQUIRE_EQUAL(list.size(), 4u);
+    BOOST_TEST(list[0].text() == "10.0.0.5");
+    BOOST_TEST(list[1].text() == "::1");
+    BOOST_TEST(list[2].text() == "192.168.1.2");
+    BOOST_TEST(list[3].text() == "10.0.0.6");  // IPv4-mapped counts as IPv4
+    BOOST_TEST(!list[3].v6);
+    BOOST_TEST(list[1].isLoopback());
+    BOOST_TEST(!list[0].isLoopback());
+    BOOST_TEST(restd::app::IpAddress::parse("127.3.4.5")->isLoopback());
+}
+
+BOOST_AUTO_TEST_CASE(web_server_addrs_refuse_names_ranges_and_empty_entries) {
+    for (const char* text : {"", "nginx.local", "10.0.0.0/8", "10.0.0.5,", ",10.0.0.5",
+                             "10.0.0.5;10.0.0.6", "10.0.0.256", "[::1]", "10.0.0.5 10.0.0.6"}) {
+        BOOST_TEST_CONTEXT("'" << text << "'") {
+            std::string error = errorOf(
+                {{"JWT_SECRET", "s"}, {"FCGI_WEB_SERVER_ADDRS", text}, {"FCGI_LISTEN", "x:1"}});
+            // An empty value is unset: the non-loopback listen is then the complaint.
+            BOOST_TEST(error.find("FCGI_WEB_SERVER_ADDRS") != std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_tcp_listen_off_loopback_needs_web_server_addrs) {
+    for (const char* listen :
+         {"0.0.0.0:9000", ":9000", "10.0.0.5:9000", "[::]:9000", "restd.example:9000"}) {
+        BOOST_TEST_CONTEXT(listen) {
+            std::string error = errorOf({{"JWT_SECRET", "s"}, {"FCGI_LISTEN", listen}});
+            BOOST_TEST(error.find("FCGI_LISTEN=" + std::string(listen)) != std::string::npos);
+            BOOST_TEST(error.find("FCGI_WEB_SERVER_ADDRS") != std::string::npos);
+            Config c = load({{"JWT_SECRET", "s"},
+                             {"FCGI_LISTEN", listen},
+                             {"FCGI_WEB_SERVER_ADDRS", "10.0.0.7"}});
+            BOOST_REQUIRE_EQUAL(c.fcgiWebServerAddrs.size(), 1u);
+            BOOST_TEST(c.fcgiWebServerAddrs[0].text() == "10.0.0.7");
+        }
+    }
+    for (const char* listen :
+         {"127.0.0.1:9000", "127.0.0.2:9000", "[::1]:9000", "localhost:9000", "unix:/x.sock"}) {
+        BOOST_TEST_CONTEXT(listen) {
+            BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"FCGI_LISTEN", listen}}).empty());
+        }
     }
 }
 

@@ -210,4 +210,76 @@ BOOST_AUTO_TEST_CASE(expiry_allows_the_leeway_and_no_more) {
         forge(kHeader, payload(kNow + kLeewaySeconds + 60, kNow + 900)), kSecret, kNow)));
 }
 
+BOOST_AUTO_TEST_CASE(a_header_with_crit_or_a_name_twice_is_refused) {
+    for (const char* header :
+         {R"({"alg":"HS256","typ":"JWT","crit":["exp"]})", R"({"alg":"HS256","crit":[]})",
+          R"({"alg":"HS256","alg":"HS256"})", R"({"alg":"HS256","typ":"JWT","typ":"JWT"})",
+          R"({"alg":"HS256","alg":"none"})"}) {
+        BOOST_TEST_CONTEXT(header) {
+            BOOST_TEST(refusedAs(forge(header, payload(kNow, kNow + 60)), TokenError::Malformed));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(claims_with_a_name_twice_are_refused) {
+    const std::string tail = R"(,"role":"user","ver":3,"iat":)" + std::to_string(kNow) +
+                             R"(,"exp":)" + std::to_string(kNow + 60) + R"(,"iss":"restd")";
+    for (const std::string& claims :
+         {R"({"sub":"42","sub":"1")" + tail + "}", R"({"sub":"42")" + tail + R"(,"role":"admin"})",
+          R"({"sub":"42")" + tail + R"(,"ver":4})", R"({"sub":"42")" + tail + R"(,"iss":"restd"})",
+          R"({"sub":"42")" + tail + R"(,"x":1,"x":2})"}) {
+        BOOST_TEST_CONTEXT(claims) {
+            BOOST_TEST(refusedAs(forge(kHeader, claims), TokenError::Malformed));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(only_the_canonical_decimal_sub_names_a_user) {
+    auto withSub = [](const std::string& sub) {
+        return R"({"sub":)" + sub + R"(,"role":"user","ver":3,"iat":)" + std::to_string(kNow) +
+               R"(,"exp":)" + std::to_string(kNow + 60) + R"(,"iss":"restd"})";
+    };
+    for (const char* sub :
+         {R"("03")", R"("+3")", R"(" 3")", R"("3 ")", R"("3.0")", R"("0")", R"("-3")", R"("")",
+          R"("3e0")", R"("0x3")", R"("٣")", R"("99999999999999999999")", "3"}) {
+        BOOST_TEST_CONTEXT(sub) {
+            BOOST_TEST(refusedAs(forge(kHeader, withSub(sub)), TokenError::Malformed));
+        }
+    }
+    auto result = verifyToken(forge(kHeader, withSub(R"("3")")), kSecret, kNow);
+    BOOST_REQUIRE(std::holds_alternative<Claims>(result));
+    BOOST_TEST(std::get<Claims>(result).sub == 3);
+    result = verifyToken(forge(kHeader, withSub(R"("9223372036854775807")")), kSecret, kNow);
+    BOOST_REQUIRE(std::holds_alternative<Claims>(result));
+    BOOST_TEST(std::get<Claims>(result).sub == 9223372036854775807);
+}
+
+BOOST_AUTO_TEST_CASE(nbf_is_honoured_with_the_leeway) {
+    auto withNbf = [](const std::string& nbf) {
+        return R"({"sub":"42","role":"user","ver":3,"iat":)" + std::to_string(kNow - 10) +
+               R"(,"exp":)" + std::to_string(kNow + 900) + R"(,"nbf":)" + nbf +
+               R"(,"iss":"restd"})";
+    };
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(forge(kHeader, withNbf(std::to_string(kNow - 10))), kSecret, kNow)));
+    BOOST_TEST(std::holds_alternative<Claims>(verifyToken(
+        forge(kHeader, withNbf(std::to_string(kNow + kLeewaySeconds))), kSecret, kNow)));
+    BOOST_TEST(refusedAs(forge(kHeader, withNbf(std::to_string(kNow + kLeewaySeconds + 1))),
+                         TokenError::NotYetValid));
+    BOOST_TEST(
+        refusedAs(forge(kHeader, withNbf(std::to_string(kNow + 3600))), TokenError::NotYetValid));
+    for (const char* nbf : {R"("1800000000")", "1.5", "null", "-1"}) {
+        BOOST_TEST_CONTEXT(nbf) {
+            BOOST_TEST(refusedAs(forge(kHeader, withNbf(nbf)), TokenError::Malformed));
+        }
+    }
+    // Claims verified before (the per-thread cache) keep their nbf for the clock check.
+    auto result = verifyToken(forge(kHeader, withNbf(std::to_string(kNow))), kSecret, kNow);
+    BOOST_REQUIRE(std::holds_alternative<Claims>(result));
+    Claims early = std::get<Claims>(result);
+    early.nbf = kNow + 600;
+    BOOST_TEST((checkTimes(early, kNow) == TokenError::NotYetValid));
+    BOOST_TEST(!checkTimes(early, kNow + 600).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

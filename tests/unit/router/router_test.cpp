@@ -129,4 +129,24 @@ BOOST_AUTO_TEST_CASE(entries_are_unique_documented_and_handled) {
     }
 }
 
+// Idempotency-Key records belong to a user: a public POST (logout among
+// them) must never keep one, or each new anonymous key would be a row.
+BOOST_AUTO_TEST_CASE(only_authenticated_posts_honour_idempotency_keys) {
+    bool logoutSeen = false;
+    for (const Route& r : routeTable()) {
+        BOOST_TEST_CONTEXT(r.path) {
+            if (r.auth == Auth::None) BOOST_TEST(!honoursIdempotencyKey(r));
+            if (r.method != Method::Post) BOOST_TEST(!honoursIdempotencyKey(r));
+            if (r.path == "/api/v1/auth/logout") {
+                logoutSeen = true;
+                BOOST_TEST(!honoursIdempotencyKey(r));
+            }
+            if (r.path == "/api/v1/posts" && r.method == Method::Post) {
+                BOOST_TEST(honoursIdempotencyKey(r));
+            }
+        }
+    }
+    BOOST_TEST(logoutSeen);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
