@@ -623,6 +623,22 @@ BOOST_AUTO_TEST_CASE(invalid_filters_and_list_parameters_are_400_in_query) {
         {{"minPrice", "query"}, {"maxPrice", "query"}, {"inStock", "query"}, {"sort", "query"}});
 }
 
+// Anonymous lists too: every new query string misses nginx's micro-cache, so
+// a deep offset would cost the server a walk of the index each time.
+BOOST_AUTO_TEST_CASE(offset_past_the_maximum_is_400_naming_page_and_cursor) {
+    const std::string buster = "&_=" + uniqueName("deep");
+    for (const std::string query : {"?page=1000000", "?page=2501", "?limit=100&page=501"}) {
+        BOOST_TEST_CONTEXT("GET /api/v1/products" << query) {
+            auto found = checkValidation(list(query + buster, ""), {{"page", "query"}});
+            for (const Detail& d : found) {
+                BOOST_TEST(d.message.find("50000") != std::string::npos);
+                BOOST_TEST(d.message.find("cursor") != std::string::npos);
+            }
+        }
+    }
+    checkSuccess(list("?limit=100&page=500" + buster, ""), 200);
+}
+
 BOOST_AUTO_TEST_CASE(min_price_above_max_price_is_400_not_an_empty_list) {
     for (const std::string& token : {std::string(), admin().token}) {
         BOOST_TEST_CONTEXT((token.empty() ? "anonymous" : "admin")) {
