@@ -39,6 +39,9 @@ struct DbConfig {
     int poolWaitMs = 1000;
     int maxLifetimeMs = 3600000;
     int statementTimeoutMs = 10000;  // MariaDB max_statement_time per session
+    // A list's page and COUNT statements each: a list is a read whose cost the
+    // client chooses (search, filters), so it gets a shorter bound. 0: none.
+    int listTimeoutMs = 2000;
 };
 
 struct Config {

@@ -82,6 +82,9 @@ struct PageQuery {
     int64_t limit = 20;
     int64_t offset = 0;  // offset mode only
     std::optional<CallerJoin> caller;
+    // The request has a `search`: a statement that outruns the list time
+    // limit blames it (a 400 naming `search`) instead of the database (503).
+    bool searched = false;
 };
 
 // The page SELECT fetches limit + 1 rows so the caller knows whether more
@@ -100,6 +103,12 @@ void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
 // else possibly up to CountCache::kTtl old.
 int64_t countRows(Connection& conn, const PageQuery& q);
 
+// Runs one statement of the list `q` under the connection's list time limit
+// (DB_LIST_TIMEOUT_MS). Past it: 400 VALIDATION_ERROR naming `search` when
+// the list is searched (its cost is the search's), else 503 with Retry-After.
+Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
+               const std::vector<Param>& params);
+
 template <class T>
 struct ListPage {
     std::vector<T> items;
@@ -113,9 +122,7 @@ template <class T, class Read>
 ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::string_view key,
                       Read&& read) {
     ListPage<T> page;
-    Statement st = conn.prepare(pageSql(q));
-    bindAll(st, pageParams(q));
-    Rows rows = st.query();
+    Rows rows = queryList(conn, q, pageSql(q), pageParams(q));
     std::string lastKey;
     int64_t lastId = 0;
     while (rows.next()) {
