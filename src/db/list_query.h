@@ -116,8 +116,8 @@ struct ListPage {
     std::optional<std::string> nextCursor;
 };
 
-// Runs the page (and, in offset mode, the count). `columns` is the number of
-// columns `read` consumes from each row.
+// Runs the page (and, in offset mode, the count unless the page is the last).
+// `columns` is the number of columns `read` consumes from each row.
 template <class T, class Read>
 ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::string_view key,
                       Read&& read) {
@@ -139,7 +139,12 @@ ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::st
             lastId = rows.getInt64(columns + 2);
         }
     }
-    if (!q.after) page.total = countRows(conn, q);
+    if (!q.after) {
+        // The last page knows the total: no COUNT, which for a search that
+        // matches little would read the whole list a second time.
+        const bool last = !page.nextCursor && (q.offset == 0 || !page.items.empty());
+        page.total = last ? q.offset + static_cast<int64_t>(page.items.size()) : countRows(conn, q);
+    }
     return page;
 }
 
