@@ -103,11 +103,12 @@ void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
 // else possibly up to CountCache::kTtl old.
 int64_t countRows(Connection& conn, const PageQuery& q);
 
-// Runs one statement of the list `q` under the connection's list time limit
-// (DB_LIST_TIMEOUT_MS). Past it: 400 VALIDATION_ERROR naming `search` when
-// the list is searched (its cost is the search's), else 503 with Retry-After.
+// Runs one statement of the list `q`, under the connection's list time limit
+// (DB_LIST_TIMEOUT_MS) when `limited`. Past it: 400 VALIDATION_ERROR naming
+// `search` when the list is searched (its cost is the search's), else 503
+// with Retry-After.
 Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
-               const std::vector<Param>& params);
+               const std::vector<Param>& params, bool limited = true);
 
 template <class T>
 struct ListPage {
