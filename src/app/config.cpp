@@ -197,6 +197,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.integer("DB_POOL_WAIT_MS", c.db.poolWaitMs, 0, 600000);
     r.integer("DB_MAX_LIFETIME_MS", c.db.maxLifetimeMs, 1000, 604800000);
     r.integer("DB_STATEMENT_TIMEOUT_MS", c.db.statementTimeoutMs, 0, 3600000);
+    r.integer("DB_LIST_TIMEOUT_MS", c.db.listTimeoutMs, 0, 3600000);
 
     r.string("JWT_SECRET", c.jwtSecret);
     if (c.jwtSecret.empty()) throw ConfigError("JWT_SECRET is required");
@@ -289,6 +290,7 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
         {"DB_POOL_WAIT_MS", std::to_string(db.poolWaitMs)},
         {"DB_MAX_LIFETIME_MS", std::to_string(db.maxLifetimeMs)},
         {"DB_STATEMENT_TIMEOUT_MS", std::to_string(db.statementTimeoutMs)},
+        {"DB_LIST_TIMEOUT_MS", std::to_string(db.listTimeoutMs)},
         {"JWT_SECRET", jwtSecret},
         {"JWT_TTL_SECONDS", std::to_string(jwtTtlSeconds)},
         {"REFRESH_TTL_SECONDS", std::to_string(refreshTtlSeconds)},

@@ -62,6 +62,9 @@ struct DbConfig {
     int poolWaitMs = 1000;
     int maxLifetimeMs = 3600000;
     int statementTimeoutMs = 10000;  // MariaDB max_statement_time per session
+    // A list's page statement, and the COUNT of a searched list: reads whose
+    // cost the client chooses, so they get a shorter bound. 0: none.
+    int listTimeoutMs = 2000;
 };
 
 struct Config {

@@ -135,6 +135,12 @@ Connection::Connection(const app::DbConfig& config) {
     } catch (const sql::SQLException&) {
         rethrowSqlError(nullptr);
     }
+    listTimeoutMs_ = config.listTimeoutMs;
+    if (config.listTimeoutMs > 0) {
+        listLimitPrefix_ =
+            "SET STATEMENT max_statement_time = " + std::to_string(config.listTimeoutMs / 1000.0) +
+            " FOR ";
+    }
     openedAt_ = lastUsed_ = std::chrono::steady_clock::now();
 }
 

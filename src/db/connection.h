@@ -82,6 +82,11 @@ class Connection {
     bool inTransaction() const { return inTransaction_; }
     void setInTransaction(bool v) { inTransaction_ = v; }
 
+    // "SET STATEMENT max_statement_time = <DB_LIST_TIMEOUT_MS> FOR ", to put
+    // before a list's statements; empty when lists have no bound of their own.
+    const std::string& listLimitPrefix() const { return listLimitPrefix_; }
+    int listTimeoutMs() const { return listTimeoutMs_; }
+
   private:
     std::unique_ptr<sql::Connection> conn_;
     std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
@@ -89,6 +94,8 @@ class Connection {
     std::chrono::steady_clock::time_point lastUsed_;
     bool broken_ = false;
     bool inTransaction_ = false;
+    std::string listLimitPrefix_;
+    int listTimeoutMs_ = 0;
 };
 
 // The driver must be initialised once per process before threads use it, and

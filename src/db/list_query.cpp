@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "app/log.h"
 #include "auth/jwt.h"
 #include "common/digest.h"
 #include "db/count_cache.h"
@@ -163,13 +164,41 @@ int64_t countRows(Connection& conn, const PageQuery& q) {
     }
     auto now = CountCache::Clock::now();
     if (auto cached = CountCache::instance().get(key, now)) return *cached;
-    Statement count = conn.prepare(sql);
-    bindAll(count, q.where.params);
-    Rows c = count.query();
+    // Only a searched COUNT has the list limit. Without a search it reads at
+    // most the table's entries in one index, and its total is reused (see
+    // CountCache): under a short limit, a busy database would refuse the
+    // first page of every large list, as each worker recounts it.
+    Rows c = queryList(conn, q, sql, q.where.params, q.searched);
     c.next();
     int64_t total = c.getInt64(1);
     CountCache::instance().put(key, total, now);
     return total;
+}
+
+Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
+               const std::vector<Param>& params, bool limited) {
+    try {
+        Statement st = conn.prepare(limited ? conn.listLimitPrefix() + sql : sql);
+        bindAll(st, params);
+        return st.query();
+    } catch (const Error& e) {
+        // Without a list limit, the session's statement limit tripped: the
+        // database's usual 503.
+        if (e.kind() != ErrorKind::Timeout || !limited || conn.listTimeoutMs() == 0) throw;
+        app::log::warn(
+            "list statement over DB_LIST_TIMEOUT_MS",
+            {{"table", q.table}, {"limitMs", conn.listTimeoutMs()}, {"searched", q.searched}});
+        const std::string limit = std::to_string(conn.listTimeoutMs()) + " ms";
+        if (q.searched) {
+            throw http::ApiError::validation(
+                {{"search",
+                  "This search takes longer than a list may (" + limit +
+                      "): narrow the list with a filter, or search for other text",
+                  "query"}});
+        }
+        throw http::ApiError::unavailable("The list took longer than a list may (" + limit +
+                                          "), retry shortly");
+    }
 }
 
 void bindAll(Statement& st, const std::vector<Param>& params) {

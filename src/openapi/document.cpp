@@ -350,16 +350,21 @@ void parameter(Writer& w, std::string_view name, std::string_view in, bool requi
 }
 
 void writeListParameters(Writer& w, const validation::ListRules& rules) {
-    parameter(w, "page", "query", false, "Page number (ignored with `cursor`)", [&] {
-        w.StartObject();
-        key(w, "type");
-        str(w, "integer");
-        key(w, "minimum");
-        w.Int(1);
-        key(w, "default");
-        w.Int(1);
-        w.EndObject();
-    });
+    parameter(w, "page", "query", false,
+              "Page number (ignored with `cursor`). Offset pages end at page * limit = " +
+                  std::to_string(validation::kMaxOffsetRows) +
+                  " rows: past that, 400 VALIDATION_ERROR naming `page`; walk further with "
+                  "`cursor`",
+              [&] {
+                  w.StartObject();
+                  key(w, "type");
+                  str(w, "integer");
+                  key(w, "minimum");
+                  w.Int(1);
+                  key(w, "default");
+                  w.Int(1);
+                  w.EndObject();
+              });
     parameter(w, "limit", "query", false, "Items per page", [&] {
         w.StartObject();
         key(w, "type");
@@ -389,7 +394,12 @@ void writeListParameters(Writer& w, const validation::ListRules& rules) {
     });
     if (!rules.searchDescription.empty()) {
         parameter(w, "search", "query", false,
-                  std::string(rules.searchDescription) + "; `%` and `_` match themselves", [&] {
+                  std::string(rules.searchDescription) +
+                      "; `%` and `_` match themselves. A search reads the list until it has a "
+                      "page (all of it when little matches): one whose statements outrun "
+                      "the list time limit (DB_LIST_TIMEOUT_MS, default 2 s each) is "
+                      "refused with 400 VALIDATION_ERROR naming `search`",
+                  [&] {
                       w.StartObject();
                       key(w, "type");
                       str(w, "string");

@@ -43,6 +43,10 @@ struct BodyRules {
 inline constexpr int64_t kMaxLimit = 100;
 inline constexpr int64_t kDefaultLimit = 20;
 inline constexpr size_t kMaxSearchChars = 100;
+// The deepest an offset page reaches: page * limit rows. An offset page reads
+// and skips every row before it, so its cost grows with the depth; past this
+// bound the list is walked with `cursor`, whose cost does not.
+inline constexpr int64_t kMaxOffsetRows = 50000;
 
 struct ListRules {
     std::span<const std::string_view> sortFields;  // allowed `sort` values (without '-')

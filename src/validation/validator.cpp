@@ -378,6 +378,10 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
                 q.filters.set(rule->name, std::move(*v));
         }
     }
+    if (!q.cursor && q.page * q.limit > kMaxOffsetRows) {
+        fail("page", "page * limit must be at most " + std::to_string(kMaxOffsetRows) +
+                         ": past that, pass `cursor` (meta.nextCursor of the previous page)");
+    }
     capDetails(details, "query");
     if (!details.empty()) throw http::ApiError::validation(std::move(details));
     return q;

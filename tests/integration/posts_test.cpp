@@ -344,6 +344,42 @@ BOOST_AUTO_TEST_CASE(invalid_list_parameters_are_400_in_query) {
     }
 }
 
+// An offset page reads and skips every row before it: past page * limit =
+// 50,000 the list is refused at once, naming `page` and the bound and
+// pointing to `cursor`, whose cost does not grow with the depth.
+BOOST_AUTO_TEST_CASE(offset_past_the_maximum_is_400_naming_page_and_cursor) {
+    Account reader = registerAccount("pdeep");
+    for (const std::string query :
+         {"?page=1000000", "?page=2501", "?limit=100&page=501", "?limit=1&page=50001&search=x"}) {
+        BOOST_TEST_CONTEXT("GET /api/v1/posts" << query) {
+            auto found = checkValidation(list(query, reader.token), {{"page", "query"}});
+            for (const Detail& d : found) {
+                BOOST_TEST(d.message.find("50000") != std::string::npos);
+                BOOST_TEST(d.message.find("cursor") != std::string::npos);
+            }
+        }
+    }
+    for (const std::string query : {"?page=2500", "?limit=100&page=500", "?limit=1&page=50000"}) {
+        BOOST_TEST_CONTEXT("GET /api/v1/posts" << query) {
+            checkSuccess(list(query, reader.token), 200);
+        }
+    }
+    // With a cursor, `page` is ignored, however large.
+    const std::string tag = uniqueName("pdeep");
+    for (int i = 0; i < 2; ++i) {
+        HttpResponse created = createRaw(reader, postBody(tag + " " + std::to_string(i)));
+        BOOST_REQUIRE_MESSAGE(created.status == 201, created.summary());
+    }
+    rapidjson::Document first = checkSuccess(list("?limit=1&search=" + tag, reader.token), 200);
+    const rapidjson::Value* next = jsonAt(first, "meta.nextCursor");
+    BOOST_REQUIRE(next != nullptr && next->IsString());
+    rapidjson::Document second = checkSuccess(
+        list("?limit=1&page=1000000&search=" + tag + "&cursor=" + queryEscape(next->GetString()),
+             reader.token),
+        200);
+    BOOST_TEST(idsAt(second).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(sort_by_title_ignores_case_and_id_and_created_at_follow_insertion) {
     Account author = registerAccount("pso");
     const std::string tag = uniqueName("tsort");

@@ -9,6 +9,7 @@
 // cache), and anonymous reads only ask for URIs never requested before.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <latch>
 #include <string>
 #include <thread>
@@ -621,6 +622,51 @@ BOOST_AUTO_TEST_CASE(invalid_filters_and_list_parameters_are_400_in_query) {
     checkValidation(
         list("?minPrice=abc&maxPrice=-1&inStock=maybe&sort=nope", ""),
         {{"minPrice", "query"}, {"maxPrice", "query"}, {"inStock", "query"}, {"sort", "query"}});
+}
+
+// Anonymous lists too: every new query string misses nginx's micro-cache, so
+// a deep offset would cost the server a walk of the index each time.
+BOOST_AUTO_TEST_CASE(offset_past_the_maximum_is_400_naming_page_and_cursor) {
+    const std::string buster = "&_=" + uniqueName("deep");
+    for (const std::string query : {"?page=1000000", "?page=2501", "?limit=100&page=501"}) {
+        BOOST_TEST_CONTEXT("GET /api/v1/products" << query) {
+            auto found = checkValidation(list(query + buster, ""), {{"page", "query"}});
+            for (const Detail& d : found) {
+                BOOST_TEST(d.message.find("50000") != std::string::npos);
+                BOOST_TEST(d.message.find("cursor") != std::string::npos);
+            }
+        }
+    }
+    checkSuccess(list("?limit=100&page=500" + buster, ""), 200);
+}
+
+// DB_LIST_TIMEOUT_MS bounds each statement of a list. A write lock on the
+// table, held by another session, keeps the list's SELECT waiting however
+// small the table is, so the limit trips every time: a searched list blames
+// its search (400 naming `search`), any other the database (503).
+BOOST_AUTO_TEST_CASE(a_list_past_its_time_limit_is_400_naming_search_or_else_503) {
+    std::thread holder([] { sql("LOCK TABLES products WRITE; DO SLEEP(60); UNLOCK TABLES"); });
+    std::string holderId;
+    const bool locked = waitUntil(
+        [&] {
+            auto id =
+                sql("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = 'DO SLEEP(60)'");
+            if (id && !id->empty()) holderId = id->substr(0, id->find('\n'));
+            return !holderId.empty();
+        },
+        std::chrono::seconds(10));
+    HttpResponse searched, plain;
+    if (locked) {
+        searched = list("?search=" + uniqueName("slow"));
+        plain = list("?limit=3&_=" + uniqueName("slow"));
+        sql("KILL QUERY " + holderId);  // the sleep ends; the holder unlocks
+    }
+    holder.join();
+    BOOST_REQUIRE_MESSAGE(locked, "the lock on products was not taken");
+    checkValidation(searched, {{"search", "query"}});
+    checkError(plain, 503, "SERVICE_UNAVAILABLE");
+    BOOST_TEST(plain.header("Retry-After").has_value());
+    checkSuccess(list("?limit=3&_=" + uniqueName("slow")), 200);
 }
 
 BOOST_AUTO_TEST_CASE(min_price_above_max_price_is_400_not_an_empty_list) {

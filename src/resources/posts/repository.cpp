@@ -102,7 +102,10 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, const Viewer
     if (auto published = q.filters.boolean("published"))
         pq.where.add("p.published = ?", *published);
     if (!viewer.admin) pq.where.add("(p.published = TRUE OR p.author_id = ?)", viewer.id);
-    if (q.search) pq.where.add("p.title LIKE ? ESCAPE '!'", db::containsPattern(*q.search));
+    if (q.search) {
+        pq.where.add("p.title LIKE ? ESCAPE '!'", db::containsPattern(*q.search));
+        pq.searched = true;
+    }
     if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
     return db::fetchPage<Post>(conn, pq, kPostColumns, cursorKey, readPost);
 }

@@ -110,6 +110,7 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_
     if (q.search) {
         std::string pattern = db::containsPattern(*q.search);
         pq.where.add(kSearch, pattern, pattern);
+        pq.searched = true;
     }
     if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
     return db::fetchPage<Product>(conn, pq, kProductColumns, cursorKey, readProduct);

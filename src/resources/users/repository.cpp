@@ -161,6 +161,7 @@ db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
                          pattern);
         else
             pq.where.add("u.username LIKE ? ESCAPE '!'", pattern);
+        pq.searched = true;
     }
     if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
     return pq;

@@ -170,6 +170,15 @@ BOOST_AUTO_TEST_CASE(request_timeout_is_zero_to_a_day) {
                    .starts_with("REQUEST_TIMEOUT_SECONDS"));
 }
 
+BOOST_AUTO_TEST_CASE(list_timeout_defaults_below_the_statement_timeout) {
+    Config c = load({{"JWT_SECRET", "s"}});
+    BOOST_TEST(c.db.listTimeoutMs == 2000);
+    BOOST_TEST(c.db.listTimeoutMs < c.db.statementTimeoutMs);
+    BOOST_TEST(load({{"JWT_SECRET", "s"}, {"DB_LIST_TIMEOUT_MS", "0"}}).db.listTimeoutMs == 0);
+    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"DB_LIST_TIMEOUT_MS", "-1"}})
+                   .starts_with("DB_LIST_TIMEOUT_MS"));
+}
+
 BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
     Config a = load({{"JWT_SECRET", "s"}});
     Config b = load({{"JWT_SECRET", "t"},
@@ -186,7 +195,7 @@ BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
 BOOST_AUTO_TEST_CASE(values_cover_every_documented_variable_once) {
     Config c = load({{"JWT_SECRET", "s"}});
     auto values = c.values();
-    BOOST_TEST(values.size() == 29u);
+    BOOST_TEST(values.size() == 30u);
     for (size_t i = 0; i < values.size(); ++i) {
         for (size_t j = i + 1; j < values.size(); ++j)
             BOOST_TEST(values[i].first != values[j].first);
