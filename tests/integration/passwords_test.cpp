@@ -10,12 +10,14 @@
 // throttle of one test never meets another; logins go out from api.h's
 // address pool, far below nginx's auth zone.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -345,6 +347,32 @@ BOOST_AUTO_TEST_CASE(seeded_users_are_hashed_at_the_stacks_bcrypt_cost) {
             "ORDER BY id DESC LIMIT 1");
     BOOST_REQUIRE(out.has_value());
     BOOST_CHECK_MESSAGE(out->starts_with(costPrefix(stackCost())), "seeded hash: " << *out);
+}
+
+// What an operator runs to make a hash by hand (the first admin of a host
+// set up by restd-deploy): the cost of the env file the server reads.
+BOOST_AUTO_TEST_CASE(hash_password_takes_the_bcrypt_cost_of_the_env_file) {
+    const std::filesystem::path file = stack().stackDir() / "hash-cost.env";
+    auto run = [&](const std::string& contents) {
+        std::ofstream(file, std::ios::trunc) << contents;
+        const std::string command = "printf 'Secret123' | env -u BCRYPT_COST RESTD_ENV_FILE='" +
+                                    file.string() + "' '" + stack().restdBin().string() +
+                                    "' --hash-password 2>/dev/null";
+        FILE* pipe = popen(command.c_str(), "r");
+        BOOST_REQUIRE(pipe != nullptr);
+        char buffer[128] = {};
+        std::string out;
+        while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+        int status = pclose(pipe);
+        return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    };
+    auto [status, out] = run("JWT_SECRET=x\nBCRYPT_COST=5\n");
+    BOOST_CHECK_EQUAL(status, 0);
+    BOOST_CHECK_MESSAGE(out.starts_with(costPrefix(5)), "hash: " << out);
+    auto [badStatus, badOut] = run("BCRYPT_COST=twelve\n");
+    BOOST_CHECK_EQUAL(badStatus, 2);
+    BOOST_CHECK(badOut.empty());
+    std::filesystem::remove(file);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
