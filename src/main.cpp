@@ -1,6 +1,10 @@
 // restd: a JSON REST API server running as FastCGI workers behind nginx.
 // Reads its configuration from the environment, then hands over to the master.
+#include <charconv>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,19 +21,52 @@ constexpr const char* kUsage =
     "usage: restd                  serve (configuration from the environment and the\n"
     "                              file RESTD_ENV_FILE names, if any)\n"
     "       restd --hash-password  read a password on stdin, print its bcrypt hash\n"
-    "                              (cost from BCRYPT_COST, default 12)\n"
+    "                              (at the BCRYPT_COST restd would use: the file\n"
+    "                              RESTD_ENV_FILE names, else the environment, else 12)\n"
     "       restd --check-config   validate the configuration and exit\n"
     "       restd --openapi        print the OpenAPI document (no database needed)\n"
     "       restd --version\n";
 
+// The BCRYPT_COST the server would hash with, read as the server reads it
+// (the file RESTD_ENV_FILE names over the environment), so that a hash made
+// here for an account costs what every other does: a cheaper one would make
+// that account's failed logins answer faster than an unknown email's.
+std::optional<int> configuredCost() {
+    std::string text = "12";
+    if (const char* c = std::getenv("BCRYPT_COST"); c && *c) text = c;
+    if (const char* path = std::getenv("RESTD_ENV_FILE"); path && *path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            std::cerr << "restd: RESTD_ENV_FILE: cannot read '" << path << "'\n";
+            return std::nullopt;
+        }
+        std::ostringstream file;
+        file << in.rdbuf();
+        try {
+            for (auto& [key, value] : restd::app::parseEnvFile(file.str(), path))
+                if (key == "BCRYPT_COST" && !value.empty()) text = value;
+        } catch (const restd::app::ConfigError& e) {
+            std::cerr << "restd: " << e.what() << "\n";
+            return std::nullopt;
+        }
+    }
+    int cost = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), cost);
+    if (ec != std::errc() || end != text.data() + text.size() || cost < 4 || cost > 31) {
+        std::cerr << "restd: BCRYPT_COST must be an integer from 4 to 31, got '" << text << "'\n";
+        return std::nullopt;
+    }
+    return cost;
+}
+
 int hashPassword() {
     std::string password;
     std::getline(std::cin, password);
-    int cost = 12;
-    if (const char* c = std::getenv("BCRYPT_COST")) cost = std::atoi(c);
-    auto hash = restd::auth::hashPassword(password, cost);
+    auto cost = configuredCost();
+    if (!cost) return 2;
+    auto hash = restd::auth::hashPassword(password, *cost);
     if (!hash) {
-        std::cerr << "restd: cannot hash password (72 bytes at most; BCRYPT_COST 4..31)\n";
+        std::cerr << "restd: cannot hash password (72 bytes at most, no NUL)\n";
         return 1;
     }
     std::cout << *hash << "\n";

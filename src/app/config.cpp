@@ -210,6 +210,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     if (c.appEnv == AppEnv::Production && c.bcryptCost < 10) {
         throw ConfigError("BCRYPT_COST must be at least 10 when APP_ENV=production");
     }
+    r.integer("BCRYPT_CONCURRENCY", c.bcryptConcurrency, 0, 1024);
     if (const char* urls = r.raw("CLIENT_URL")) {
         c.clientUrls = splitList(urls);
         if (c.clientUrls.empty()) throw ConfigError("CLIENT_URL lists no origin");
@@ -295,6 +296,7 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
         {"JWT_TTL_SECONDS", std::to_string(jwtTtlSeconds)},
         {"REFRESH_TTL_SECONDS", std::to_string(refreshTtlSeconds)},
         {"BCRYPT_COST", std::to_string(bcryptCost)},
+        {"BCRYPT_CONCURRENCY", std::to_string(bcryptConcurrency)},
         {"CLIENT_URL", origins},
         {"MAX_BODY_BYTES", std::to_string(maxBodyBytes)},
         {"LOG_LEVEL", levels[static_cast<int>(logLevel)]},

@@ -85,6 +85,7 @@ struct Config {
     int jwtTtlSeconds = 900;
     int refreshTtlSeconds = 2592000;
     int bcryptCost = 12;
+    int bcryptConcurrency = 0;  // bcrypt computations at once per worker; 0: one per core
     std::vector<std::string> clientUrls{"http://localhost:3000"};
     size_t maxBodyBytes = 1048576;
     LogLevel logLevel = LogLevel::Info;

@@ -28,6 +28,7 @@
 #include "app/listen_socket.h"
 #include "app/log.h"
 #include "app/metrics.h"
+#include "auth/bcrypt_gate.h"
 #include "db/connection.h"
 #include "http/request_id.h"
 #include "router/router.h"
@@ -636,6 +637,7 @@ int Worker::run() {
     db::initDriver();
     metrics::claimWorkerSlot();
     db::Pool pool(config_.db);
+    auth::configureBcryptGate(config_.bcryptConcurrency);
     router::Router router(router::routeTable());
     Services services{config_, pool, std::chrono::steady_clock::now(), startedAt_};
     Dispatcher dispatcher(router, services);

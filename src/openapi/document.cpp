@@ -69,7 +69,9 @@ constexpr StatusText kStatuses[] = {
     {401,
      "`UNAUTHORIZED` or `TOKEN_EXPIRED` (`WWW-Authenticate: Bearer`), or "
      "`INVALID_CREDENTIALS` on login"},
-    {403, "`FORBIDDEN`: authenticated but not allowed"},
+    {403,
+     "`FORBIDDEN`: authenticated but not allowed (on a password change of your own: "
+     "`currentPassword` is wrong)"},
     {404, "`NOT_FOUND`"},
     {409,
      "`CONFLICT` (a unique value is taken; `details` names the field) or "
@@ -82,9 +84,14 @@ constexpr StatusText kStatuses[] = {
      "`charset=utf-8`); any other type (`application/merge-patch+json` and other `+json` types "
      "included) or charset is refused"},
     {422, "`IDEMPOTENCY_KEY_MISMATCH`: the key was used for another request"},
-    {429, "`RATE_LIMITED` by nginx; `Retry-After` set"},
+    {429,
+     "`RATE_LIMITED`: by nginx (per client address), or by restd for one account after "
+     "repeated failed logins (5 in a row; then a delay doubling from 1 s up to 15 min, never "
+     "a lockout; a success resets it); `Retry-After` set"},
     {500, "`INTERNAL_ERROR`"},
-    {503, "`SERVICE_UNAVAILABLE`: the database is unreachable or busy; `Retry-After` set"},
+    {503,
+     "`SERVICE_UNAVAILABLE`: the database is unreachable or busy, or every bcrypt slot of "
+     "the process is (`BCRYPT_CONCURRENCY`); `Retry-After` set"},
 };
 
 std::string_view statusText(int status) {

@@ -861,13 +861,15 @@ BOOST_AUTO_TEST_SUITE(auth_rate_limit)
 namespace {
 
 // Sends up to `attempts` failed logins to path from address; returns the first 429, if any.
+// Each for another email: restd's own per-account throttle must not answer
+// before nginx's per-address zone does.
 std::optional<HttpResponse> failedLoginsUntil429(const std::string& path,
                                                  const std::string& address, int attempts,
                                                  std::map<long, int>& statuses,
                                                  const std::vector<std::string>& headers = {}) {
-    const std::string body =
-        object({{"email", str(uniqueEmail("nobody"))}, {"password", str("Wrong1pass")}});
     for (int i = 0; i < attempts; ++i) {
+        const std::string body =
+            object({{"email", str(uniqueEmail("nobody"))}, {"password", str("Wrong1pass")}});
         HttpResponse response = send("POST", path, {}, body, headers, from(address));
         ++statuses[response.status];
         if (response.status == 429) return response;

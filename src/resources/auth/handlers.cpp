@@ -4,11 +4,13 @@
 #include <mutex>
 #include <optional>
 
+#include "auth/bcrypt_gate.h"
 #include "auth/jwt.h"
 #include "auth/password.h"
 #include "common/digest.h"
 #include "db/transaction.h"
 #include "resources/auth/repository.h"
+#include "resources/auth/throttle.h"
 #include "resources/auth/tokens.h"
 #include "resources/users/errors.h"
 #include "resources/users/repository.h"
@@ -19,13 +21,15 @@ using http::ApiError;
 
 namespace {
 
-// Unknown emails are checked against this hash so that a failed login takes
-// the same time whether or not the account exists.
+// Unknown emails are checked against this hash, made at BCRYPT_COST as every
+// stored hash is (login re-hashes the others), so that a failed login takes
+// the same time whether or not the account exists. Made inside a slot of
+// the bcrypt gate, on the first failed login of the process.
 const std::string& dummyHash(int cost) {
     static std::once_flag once;
     static std::string hash;
     std::call_once(once, [cost] {
-        hash = auth::hashPassword(auth::base64UrlEncode(auth::randomBytes(12)), cost).value_or("");
+        hash = auth::gatedHash(auth::base64UrlEncode(auth::randomBytes(12)), cost).value_or("");
     });
     return hash;
 }
@@ -43,7 +47,14 @@ void sendTokens(app::Context& ctx, int status, const users::User& user, const To
 
 void registerUser(app::Context& ctx) {
     const auto& in = ctx.input;
-    auto hash = auth::hashPassword(*in.text("password"), ctx.services.config.bcryptCost);
+    // A taken email or username is a 409 before any bcrypt; the unique keys
+    // still decide a race.
+    ctx.services.pool.read([&](db::Connection& conn) {
+        if (auto field =
+                users::repository::takenField(conn, 0, *in.text("email"), *in.text("username")))
+            throw users::duplicateOf(*field);
+    });
+    auto hash = auth::gatedHash(*in.text("password"), ctx.services.config.bcryptCost);
     if (!hash) throw std::runtime_error("password hashing failed");
     users::repository::NewUser nu{*in.text("email"), *in.text("username"), *hash, "user"};
     auto [user, pair] = users::translateDuplicate([&] {
@@ -56,19 +67,35 @@ void registerUser(app::Context& ctx) {
     sendTokens(ctx, 201, user, pair);
 }
 
+// A failed login takes the same path whether or not the account exists: the
+// throttle check and the account in one read, one bcrypt verify (of the dummy
+// hash for an unknown email), one failure recorded under the email's key.
+// A throttled account is refused before bcrypt. A success resets the count
+// and re-hashes a stored hash of another cost than BCRYPT_COST.
 void login(app::Context& ctx) {
     std::string email = *ctx.input.text("email");
     std::transform(email.begin(), email.end(), email.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const std::string& password = *ctx.input.text("password");
-    auto record = ctx.services.pool.read(
-        [&](db::Connection& conn) { return users::repository::findByEmail(conn, email); });
-    if (!record) {
-        auth::verifyPassword(password, dummyHash(ctx.services.config.bcryptCost));
+    const int cost = ctx.services.config.bcryptCost;
+    const std::string key = throttle::accountKey(ctx.services.config, email);
+    auto record = ctx.services.pool.read([&](db::Connection& conn) {
+        throttle::refuseWhileBlocked(conn, key);
+        return users::repository::findByEmail(conn, email);
+    });
+    bool verified = record ? auth::gatedVerify(password, record->passwordHash)
+                           : (auth::gatedVerify(password, dummyHash(cost)), false);
+    if (!verified) {
+        db::withAutocommit(ctx.services.pool,
+                           [&](db::Connection& conn) { throttle::recordFailure(conn, key); });
         throw invalidCredentials();
     }
-    if (!auth::verifyPassword(password, record->passwordHash)) throw invalidCredentials();
+    std::optional<std::string> rehash;
+    if (auth::bcryptCost(record->passwordHash) != cost) rehash = auth::gatedHash(password, cost);
     TokenPair pair = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
+        throttle::reset(conn, key);
+        if (rehash)
+            users::repository::replaceHash(conn, record->user.id, record->passwordHash, *rehash);
         repository::deleteExpiredOfUser(conn, record->user.id);
         return issue(conn, ctx.services.config, record->user);
     });

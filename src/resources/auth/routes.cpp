@@ -36,7 +36,13 @@ std::span<const Route> routes() {
                  .tag = "auth",
                  .ok = 200,
                  .errors = {400, 401, 415, 429},
-                 .data = &kAuthResultSchema}},
+                 .data = &kAuthResultSchema,
+                 .description =
+                     "Failed logins are counted per email (trimmed, lower-cased), whether or "
+                     "not it has an account: after 5 in a row that email is refused with 429 "
+                     "`RATE_LIMITED` and `Retry-After`, for 1 s, then twice as long with every "
+                     "further failure, up to 15 min; never locked for good. A successful login "
+                     "resets the count."}},
         {.method = Method::Post,
          .path = "/api/v1/auth/refresh",
          .auth = Auth::None,

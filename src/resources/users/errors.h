@@ -10,14 +10,19 @@
 
 namespace restd::users {
 
+// 409 CONFLICT naming "email" or "username".
+inline http::ApiError duplicateOf(std::string_view field) {
+    bool email = field == "email";
+    std::string message = email ? "Email is already registered" : "Username is already taken";
+    return http::ApiError(409, "CONFLICT", message, {{std::string(field), message, "body"}});
+}
+
 template <class Fn>
 auto translateDuplicate(Fn&& fn) {
     return db::onDuplicate(std::forward<Fn>(fn), [](const db::Error& e) {
         std::string_view what = e.what();
         bool email = what.find("uq_users_email") != std::string_view::npos;
-        std::string field = email ? "email" : "username";
-        std::string message = email ? "Email is already registered" : "Username is already taken";
-        return http::ApiError(409, "CONFLICT", message, {{field, message, "body"}});
+        return duplicateOf(email ? "email" : "username");
     });
 }
 

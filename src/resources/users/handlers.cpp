@@ -1,9 +1,12 @@
 #include "resources/users/handlers.h"
 
 #include "app/list_response.h"
+#include "auth/bcrypt_gate.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "db/transaction.h"
+#include "resources/auth/repository.h"
+#include "resources/auth/throttle.h"
 #include "resources/users/errors.h"
 #include "resources/users/repository.h"
 
@@ -23,9 +26,15 @@ void sendUser(app::Context& ctx, int status, const User& u) {
 }
 
 std::string hashOrThrow(const app::Context& ctx, const std::string& password) {
-    auto hash = auth::hashPassword(password, ctx.services.config.bcryptCost);
+    auto hash = auth::gatedHash(password, ctx.services.config.bcryptCost);
     if (!hash) throw std::runtime_error("password hashing failed");
     return *hash;
+}
+
+// 412 when If-Match names another version than a GET of `current` would show.
+void requireIfMatch(const app::Context& ctx, const User& current) {
+    bool show = showsEmail(ctx, current.id);
+    ctx.requireIfMatch([&](http::JsonWriter& w) { writeUser(w, current, show); });
 }
 
 // The user about to be written, locked until commit; 404 when missing, 412
@@ -33,27 +42,87 @@ std::string hashOrThrow(const app::Context& ctx, const std::string& password) {
 User loadForWrite(const app::Context& ctx, db::Connection& conn, int64_t id) {
     auto current = repository::findById(conn, id, db::Lock::ForUpdate);
     if (!current) throw ApiError::notFound("User not found");
-    bool show = showsEmail(ctx, id);
-    ctx.requireIfMatch([&](http::JsonWriter& w) { writeUser(w, *current, show); });
+    requireIfMatch(ctx, *current);
     return *current;
 }
 
-// PUT and PATCH: self or admin; only admins touch `role`.
+// 409 before any bcrypt when the new email or username is another user's.
+void requireFree(db::Connection& conn, int64_t exceptId, const std::optional<std::string>& email,
+                 const std::optional<std::string>& username) {
+    if (auto field = repository::takenField(conn, exceptId, email, username))
+        throw duplicateOf(*field);
+}
+
+ApiError invalidCurrentPassword(std::string message) {
+    return ApiError::validation({{"currentPassword", std::move(message), "body"}});
+}
+
+// Whether this change must prove the current password: a user changing their
+// own password must (admins included), an admin resetting another's need not.
+// The 400s of the field's rules that depend on the rest of the request.
+bool needsCurrentPassword(const app::Context& ctx, int64_t id) {
+    const auto& in = ctx.input;
+    const std::string* current = in.text("currentPassword");
+    if (current && !in.has("password"))
+        throw invalidCurrentPassword("Only allowed together with password");
+    bool self = ctx.user().id() == id;
+    if (!self || !in.has("password")) return false;
+    if (!current) throw invalidCurrentPassword("Required to change your own password");
+    if (current->size() > auth::kMaxPasswordBytes)
+        throw invalidCurrentPassword("Must be at most 72 bytes");
+    return true;
+}
+
+// PUT and PATCH: self or admin; only admins touch `role`. Everything cheap is
+// checked before any bcrypt (ownership, role, If-Match, 404, the unique
+// fields, the account's login throttle), so that a request doomed to fail
+// costs no CPU; then the current password is verified and the new one hashed;
+// then the write re-checks under a row lock. A new password ends every
+// session of the user in the same transaction: the token version moves and
+// every refresh token is revoked.
 void update(app::Context& ctx) {
     int64_t id = ctx.pathId();
     auth::requireSelfOrAdmin(ctx.user(), id);
     const auto& in = ctx.input;
     if (in.has("role") && !ctx.user().isAdmin())
         throw ApiError::forbidden("Only admins may change a role");
+    const bool proveCurrent = needsCurrentPassword(ctx, id);
     repository::Changes changes;
     if (auto v = in.text("email")) changes.email = *v;
     if (auto v = in.text("username")) changes.username = *v;
     if (auto v = in.text("role")) changes.role = *v;
+
+    auto& pool = ctx.services.pool;
+    std::string throttleKey;
+    repository::LoginRecord before = pool.read([&](db::Connection& conn) {
+        auto found = repository::findWithHash(conn, id);
+        if (!found) throw ApiError::notFound("User not found");
+        requireIfMatch(ctx, found->user);
+        requireFree(conn, id, changes.email, changes.username);
+        if (proveCurrent) {
+            throttleKey = auth_tokens::throttle::accountKey(ctx.services.config, found->user.email);
+            auth_tokens::throttle::refuseWhileBlocked(conn, throttleKey);
+        }
+        return *found;
+    });
+    if (proveCurrent && !auth::gatedVerify(*in.text("currentPassword"), before.passwordHash)) {
+        db::withAutocommit(pool, [&](db::Connection& conn) {
+            auth_tokens::throttle::recordFailure(conn, throttleKey);
+        });
+        throw ApiError::forbidden("The current password is wrong; nothing was changed");
+    }
     if (auto v = in.text("password")) changes.passwordHash = hashOrThrow(ctx, *v);
+
     auto user = translateDuplicate([&] {
-        return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-            User current = loadForWrite(ctx, conn, id);
+        return db::withTransaction(pool, [&](db::Connection& conn) {
+            auto locked = repository::findWithHash(conn, id, db::Lock::ForUpdate);
+            if (!locked) throw ApiError::notFound("User not found");
+            requireIfMatch(ctx, locked->user);
+            if (proveCurrent && locked->passwordHash != before.passwordHash)
+                throw ApiError::conflict("The password was changed meanwhile; nothing was changed");
             repository::update(conn, id, changes);
+            if (changes.passwordHash) auth_tokens::repository::revokeAllOfUser(conn, id);
+            if (proveCurrent) auth_tokens::throttle::reset(conn, throttleKey);
             return *repository::findById(conn, id);
         });
     });
@@ -97,6 +166,9 @@ void getUser(app::Context& ctx) {
 
 void createUser(app::Context& ctx) {
     const auto& in = ctx.input;
+    ctx.services.pool.read([&](db::Connection& conn) {
+        requireFree(conn, 0, *in.text("email"), *in.text("username"));
+    });
     repository::NewUser nu{*in.text("email"), *in.text("username"),
                            hashOrThrow(ctx, *in.text("password")),
                            in.text("role") ? *in.text("role") : "user"};

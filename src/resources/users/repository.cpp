@@ -16,6 +16,17 @@ const std::string kSelect =
 const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
 constexpr std::string_view kFindCaller = "SELECT id, role, token_version FROM users WHERE id = ?";
 const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
+const std::string kFindWithHash = kSelect + ", u.password_hash FROM users u WHERE u.id = ?";
+
+// The unique keys compare with the column's collation: so do these.
+constexpr std::string_view kEmailTaken = "SELECT 1 FROM users WHERE email = ? AND id <> ? LIMIT 1";
+constexpr std::string_view kUsernameTaken =
+    "SELECT 1 FROM users WHERE username = ? AND id <> ? LIMIT 1";
+
+// Only when the hash is still the one verified: a concurrent change wins.
+// Neither the version nor updated_at moves: the representation is the same.
+constexpr std::string_view kReplaceHash =
+    "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
@@ -105,6 +116,34 @@ std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view em
     db::Rows rows = conn.prepare(kFindByEmail).bind(email).query();
     if (!rows.next()) return std::nullopt;
     return LoginRecord{readUser(rows), rows.getString(kUserColumns + 1)};
+}
+
+std::optional<LoginRecord> findWithHash(db::Connection& conn, int64_t id, db::Lock lock) {
+    static const std::string kForUpdate = kFindWithHash + " FOR UPDATE";
+    db::Rows rows =
+        conn.prepare(lock == db::Lock::ForUpdate ? kForUpdate : kFindWithHash).bind(id).query();
+    if (!rows.next()) return std::nullopt;
+    return LoginRecord{readUser(rows), rows.getString(kUserColumns + 1)};
+}
+
+std::optional<std::string_view> takenField(db::Connection& conn, int64_t exceptId,
+                                           const std::optional<std::string>& email,
+                                           const std::optional<std::string>& username) {
+    if (email &&
+        conn.prepare(kEmailTaken).bind(std::string_view(*email)).bind(exceptId).query().next())
+        return "email";
+    if (username && conn.prepare(kUsernameTaken)
+                        .bind(std::string_view(*username))
+                        .bind(exceptId)
+                        .query()
+                        .next())
+        return "username";
+    return std::nullopt;
+}
+
+bool replaceHash(db::Connection& conn, int64_t id, std::string_view oldHash,
+                 std::string_view newHash) {
+    return conn.prepare(kReplaceHash).bind(newHash).bind(id).bind(oldHash).execute() > 0;
 }
 
 User insert(db::Connection& conn, const NewUser& u) {

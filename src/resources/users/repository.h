@@ -33,6 +33,21 @@ struct LoginRecord {
     std::string passwordHash;
 };
 std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email);
+std::optional<LoginRecord> findWithHash(db::Connection& conn, int64_t id,
+                                        db::Lock lock = db::Lock::None);
+
+// "email" or "username" when another user than `exceptId` (0: any user)
+// holds the given value, as the unique keys compare it; checked before the
+// work of a write (bcrypt) so that a doomed write costs nothing. The unique
+// keys still decide a race (translateDuplicate).
+std::optional<std::string_view> takenField(db::Connection& conn, int64_t exceptId,
+                                           const std::optional<std::string>& email,
+                                           const std::optional<std::string>& username);
+
+// Stores a re-hash of the same password (another bcrypt cost) when the hash
+// is still `oldHash`; the token version stays. False when it was not.
+bool replaceHash(db::Connection& conn, int64_t id, std::string_view oldHash,
+                 std::string_view newHash);
 
 struct NewUser {
     std::string email;

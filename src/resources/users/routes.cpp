@@ -6,6 +6,16 @@
 
 namespace restd::users {
 
+namespace {
+constexpr std::string_view kUpdateDescription =
+    "A new `password` ends every session of the user in the same transaction: access tokens "
+    "issued before stop working and every refresh token is revoked. Users changing their own "
+    "password (admins too) also send `currentPassword`: missing is 400 naming it, wrong is 403 "
+    "with nothing changed and counts as a failed login of the account (429 after repeated "
+    "failures). An admin resetting another user's password needs none. Ownership, `role`, "
+    "`If-Match` and the unique fields are checked before any password work.";
+}  // namespace
+
 using router::Auth;
 using router::Cache;
 using router::CallerLoad;
@@ -55,8 +65,9 @@ std::span<const Route> routes() {
          .doc = {.summary = "Replace a user (self or admin)",
                  .tag = "users",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 409, 415},
-                 .data = &kUserSchema}},
+                 .errors = {400, 401, 403, 404, 409, 415, 429},
+                 .data = &kUserSchema,
+                 .description = kUpdateDescription}},
         {.method = Method::Patch,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
@@ -65,8 +76,9 @@ std::span<const Route> routes() {
          .doc = {.summary = "Update fields of a user (self or admin)",
                  .tag = "users",
                  .ok = 200,
-                 .errors = {400, 401, 403, 404, 409, 415},
-                 .data = &kUserSchema}},
+                 .errors = {400, 401, 403, 404, 409, 415, 429},
+                 .data = &kUserSchema,
+                 .description = kUpdateDescription}},
         {.method = Method::Delete,
          .path = "/api/v1/users/{id}",
          .auth = Auth::Admin,

@@ -31,7 +31,24 @@ constexpr FieldRule kOptionalPassword{
     .name = "password",
     .kind = Kind::Password,
     .required = false,
-    .description = "New password (re-hashed; revokes every token issued before)"};
+    .description =
+        "New password, 8-72 bytes with an upper-case letter, a lower-case letter "
+        "and a digit. Ends every session of the user: revokes every access token "
+        "and every refresh token issued before"};
+// Checked by the handler, which alone knows whose password changes.
+constexpr FieldRule kCurrentPassword{
+    .name = "currentPassword",
+    .kind = Kind::Text,
+    .required = false,
+    .min = 1,
+    .max = 72,
+    .description =
+        "The caller's current password, at most 72 bytes; never echoed. Required with "
+        "`password` when users change their own password (admins too): missing is 400 "
+        "VALIDATION_ERROR naming it, wrong is 403 FORBIDDEN with nothing changed, and counts "
+        "as a failed login of the account (429 RATE_LIMITED after repeated failures). Not "
+        "needed, and ignored, when an admin changes another user's password. Sent without "
+        "`password`: 400"};
 constexpr FieldRule kRole{.name = "role",
                           .kind = Kind::Enum,
                           .required = false,
@@ -39,7 +56,7 @@ constexpr FieldRule kRole{.name = "role",
                           .description = "Only admins may set it"};
 
 const FieldRule kCreateFields[] = {kEmail, kUsername, kPassword, kRole};
-const FieldRule kReplaceFields[] = {kEmail, kUsername, kOptionalPassword, kRole};
+const FieldRule kReplaceFields[] = {kEmail, kUsername, kOptionalPassword, kCurrentPassword, kRole};
 
 constexpr std::string_view kSorts[] = {"createdAt", "username", "id"};
 
