@@ -66,12 +66,70 @@ bool idBreaksTies(const PageQuery& q) { return q.sort.column != q.idColumn && !q
 
 }  // namespace
 
-std::string pageSql(const PageQuery& q) {
+namespace {
+
+// The bound value of a cursor-like key: ids and numeric sort keys as integers.
+Param keyParam(const PageQuery& q, const Cursor& c) {
+    if (q.sort.column == q.idColumn) return c.id;
+    if (q.sort.numeric) return static_cast<int64_t>(std::stoll(c.value));
+    return c.value;
+}
+
+// "(sort, id) <op> (key)" as one range on the sort index: `key <op>= ? AND
+// (key, id) <op> (?, ?)` lets the optimizer plan a range on the key's index
+// and check the row comparison on each row it reads; the equivalent "key < ?
+// OR id < ?" makes the primary key a candidate too (more instructions per
+// page in MariaDB 10.11). A unique key needs no tie-breaker.
+std::string keyCondition(const PageQuery& q, std::string_view op, std::string_view opOrEqual) {
+    if (!idBreaksTies(q)) return std::string(q.sort.column) + " " + std::string(op) + " ?";
+    return std::string(q.sort.column) + " " + std::string(opOrEqual) + " ? AND (" +
+           std::string(q.sort.column) + ", " + std::string(q.idColumn) + ") " + std::string(op) +
+           " (?, ?)";
+}
+
+void addKeyParams(std::vector<Param>& params, const PageQuery& q, const Cursor& c) {
+    Param key = keyParam(q, c);
+    params.push_back(key);
+    if (idBreaksTies(q)) {
+        params.push_back(std::move(key));
+        params.emplace_back(c.id);
+    }
+}
+
+// Rows after the cursor: past it in the sort order.
+std::string afterCondition(const PageQuery& q) {
+    return q.descending ? keyCondition(q, "<", "<=") : keyCondition(q, ">", ">=");
+}
+
+// Rows up to the search window's last row, that row included.
+std::string windowCondition(const PageQuery& q) {
+    return q.descending ? keyCondition(q, ">=", ">=") : keyCondition(q, "<=", "<=");
+}
+
+// WHERE with the filters, then the cursor's and the window's conditions, in
+// the order pageParams() and countParams() bind them.
+std::string whereSql(const PageQuery& q, bool withCursor) {
+    std::string sql = q.where.sql;
+    auto add = [&sql](const std::string& condition) {
+        sql += sql.empty() ? " WHERE " : " AND ";
+        sql += condition;
+    };
+    if (withCursor && q.after) add(afterCondition(q));
+    if (q.windowEnd) add(windowCondition(q));
+    return sql;
+}
+
+std::string orderBySql(const PageQuery& q) {
     const char* dir = q.descending ? " DESC" : " ASC";
     std::string orderBy = " ORDER BY " + std::string(q.sort.column) + dir;
-    const bool tiebreak = idBreaksTies(q);
-    if (tiebreak) orderBy += ", " + std::string(q.idColumn) + dir;
+    if (idBreaksTies(q)) orderBy += ", " + std::string(q.idColumn) + dir;
+    return orderBy;
+}
 
+}  // namespace
+
+std::string pageSql(const PageQuery& q) {
+    const std::string orderBy = orderBySql(q);
     std::string sql(q.select);
     sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
     if (q.caller) sql += q.caller->columns;
@@ -82,7 +140,7 @@ std::string pageSql(const PageQuery& q) {
     if (!q.after && q.offset > 0) {
         // Deferred join: ids of the page from the index, then their rows.
         sql += " FROM (SELECT " + std::string(q.idColumn) + " AS id FROM " + std::string(q.table) +
-               q.where.sql + orderBy + " LIMIT ? OFFSET ?) k";
+               whereSql(q, false) + orderBy + " LIMIT ? OFFSET ?) k";
         sql +=
             " STRAIGHT_JOIN " + std::string(q.table) + " ON " + std::string(q.idColumn) + " = k.id";
         addJoins();
@@ -91,28 +149,11 @@ std::string pageSql(const PageQuery& q) {
 
     sql += " FROM " + std::string(q.table);
     addJoins();
-    if (!q.after) {
-        // Page 1: the first rows of the sort index, read directly (the derived
-        // table of a deferred join would cost a temporary table and a sort:
-        // ~0.6 ms against ~0.2 ms for 20 users).
-        return sql + q.where.sql + orderBy + " LIMIT ? OFFSET ?";
-    }
-    const char* cmp = q.descending ? "<" : ">";
-    std::string cond;
-    if (!tiebreak) {
-        cond = std::string(q.sort.column) + " " + cmp + " ?";
-    } else {
-        // key <= ? AND (key, id) < (?, ?): the optimizer plans one range on the
-        // key's index and checks the row comparison on each row it reads. The
-        // equivalent "key < ? OR id < ?" makes the primary key a candidate
-        // too: MariaDB 10.11 spent ~1.02 M instructions on a cursor page of
-        // posts with it, ~0.98 M with the row comparison (page 1: ~0.88 M).
-        const char* cmpOrEqual = q.descending ? "<=" : ">=";
-        cond = std::string(q.sort.column) + " " + cmpOrEqual + " ? AND (" +
-               std::string(q.sort.column) + ", " + std::string(q.idColumn) + ") " + cmp + " (?, ?)";
-    }
-    sql += q.where.sql + (q.where.sql.empty() ? " WHERE " : " AND ") + cond;
-    return sql + orderBy + " LIMIT ?";
+    // Page 1 reads the first rows of the sort index directly (the derived
+    // table of a deferred join would cost a temporary table and a sort:
+    // ~0.6 ms against ~0.2 ms for 20 users); a cursor page seeks past its key.
+    sql += whereSql(q, true) + orderBy;
+    return sql + (q.after ? " LIMIT ?" : " LIMIT ? OFFSET ?");
 }
 
 std::vector<Param> pageParams(const PageQuery& q) {
@@ -121,23 +162,28 @@ std::vector<Param> pageParams(const PageQuery& q) {
     // The caller join comes before WHERE, or after the deferred join's subquery.
     if (q.caller && !deferred) params.emplace_back(q.caller->id);
     params.insert(params.end(), q.where.params.begin(), q.where.params.end());
-    if (q.after) {
-        const Param key = [&]() -> Param {
-            if (q.sort.column == q.idColumn) return q.after->id;
-            if (q.sort.numeric) return static_cast<int64_t>(std::stoll(q.after->value));
-            return q.after->value;
-        }();
-        params.push_back(key);
-        if (idBreaksTies(q)) {
-            // key <= ? AND (key, id) < (?, ?): the key twice, then the id.
-            params.push_back(key);
-            params.emplace_back(q.after->id);
-        }
-    }
+    if (q.after) addKeyParams(params, q, *q.after);
+    if (q.windowEnd) addKeyParams(params, q, *q.windowEnd);
     params.emplace_back(q.limit + 1);
     if (!q.after) params.emplace_back(q.offset);
     if (q.caller && deferred) params.emplace_back(q.caller->id);
     return params;
+}
+
+std::optional<Cursor> searchWindowEnd(Connection& conn, const PageQuery& q) {
+    // The sort index alone, from where the page starts: filters and the
+    // search itself aside, so that this walk is bounded too.
+    std::string sql = "SELECT " + std::string(q.sort.column) + ", " + std::string(q.idColumn) +
+                      " FROM " + std::string(q.table);
+    std::vector<Param> params;
+    if (q.after) {
+        sql += " WHERE " + afterCondition(q);
+        addKeyParams(params, q, *q.after);
+    }
+    sql += orderBySql(q) + " LIMIT 1 OFFSET " + std::to_string(kSearchWindowRows - 1);
+    Rows rows = queryList(conn, q, sql, params);
+    if (!rows.next()) return std::nullopt;
+    return Cursor{std::string(q.sort.field), q.descending, rows.getString(1), rows.getInt64(2)};
 }
 
 std::string countSql(const PageQuery& q) {

@@ -83,9 +83,25 @@ struct PageQuery {
     int64_t offset = 0;  // offset mode only
     std::optional<CallerJoin> caller;
     // The request has a `search`: a statement that outruns the list time
-    // limit blames it (a 400 naming `search`) instead of the database (503).
+    // limit blames it (a 400 naming `search`) instead of the database (503),
+    // and the search looks only inside the window below.
     bool searched = false;
+    // A searched list's window: its last row, when more than
+    // kSearchWindowRows rows of the table follow the page's start in the
+    // sort order (see fetchPage). Rows past it are not examined.
+    std::optional<Cursor> windowEnd = std::nullopt;
 };
+
+// How many rows of a table, in the list's sort order from where the page
+// starts, a searched page may examine. No index serves a substring match, so
+// without a bound a search that matches little reads the whole table; with
+// it, every searched page costs at most this many index entries.
+inline constexpr int64_t kSearchWindowRows = 10000;
+
+// The last row of a searched list's window (the kSearchWindowRows-th row of
+// the table from the page's start, filters and search aside), or nullopt when
+// the table has no more rows than that from there.
+std::optional<Cursor> searchWindowEnd(Connection& conn, const PageQuery& q);
 
 // The page SELECT fetches limit + 1 rows so the caller knows whether more
 // exist, and appends the sort key and the id (then the caller join's
@@ -119,9 +135,24 @@ struct ListPage {
 
 // Runs the page (and, in offset mode, the count unless the page is the last).
 // `columns` is the number of columns `read` consumes from each row.
+//
+// A searched page looks only at the window of kSearchWindowRows rows from
+// where it starts. When the window ends before the page is full, the page
+// holds the matches found so far and its nextCursor continues the search
+// after the window (a page may then be short, even empty, with more to come:
+// the end of a list is a null nextCursor). When the table goes on past the
+// window, a searched page has no total: counting would read all of it.
 template <class T, class Read>
-ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::string_view key,
+ListPage<T> fetchPage(Connection& conn, const PageQuery& query, int columns, std::string_view key,
                       Read&& read) {
+    std::optional<PageQuery> windowed;
+    if (query.searched) {
+        if (auto end = searchWindowEnd(conn, query)) {
+            windowed = query;
+            windowed->windowEnd = std::move(end);
+        }
+    }
+    const PageQuery& q = windowed ? *windowed : query;
     ListPage<T> page;
     Rows rows = queryList(conn, q, pageSql(q), pageParams(q));
     std::string lastKey;
@@ -140,7 +171,8 @@ ListPage<T> fetchPage(Connection& conn, const PageQuery& q, int columns, std::st
             lastId = rows.getInt64(columns + 2);
         }
     }
-    if (!q.after) {
+    if (q.windowEnd && !page.nextCursor) page.nextCursor = encodeCursor(*q.windowEnd, key);
+    if (!q.after && !q.windowEnd) {
         // The last page knows the total: no COUNT, which for a search that
         // matches little would read the whole list a second time.
         const bool last = !page.nextCursor && (q.offset == 0 || !page.items.empty());
