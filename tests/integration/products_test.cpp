@@ -669,6 +669,57 @@ BOOST_AUTO_TEST_CASE(a_list_past_its_time_limit_is_400_naming_search_or_else_503
     checkSuccess(list("?limit=3&_=" + uniqueName("slow")), 200);
 }
 
+// No index serves a substring match: a searched page examines at most the
+// 10,000 rows of the list that follow where it starts (kSearchWindowRows).
+// Past them, the page holds what it found (maybe nothing), its nextCursor
+// continues after them, and the list has no total. A match older than the
+// 10,000 newest rows is reached by following nextCursor.
+BOOST_AUTO_TEST_CASE(a_search_examines_at_most_10000_rows_per_page) {
+    const std::string tag = uniqueName("window");
+    const int64_t needle = createProduct(tag + " needle", 100);
+    // 10,050 newer rows, straight into MariaDB (through the API they would
+    // take minutes); removed again whatever the checks find.
+    const std::string filler = upper(uniqueName("FILL"));
+    struct Cleanup {
+        std::string filler;
+        ~Cleanup() { sql("DELETE FROM products WHERE sku LIKE '" + filler + "-%'"); }
+    } cleanup{filler};
+    BOOST_REQUIRE(
+        sql("INSERT INTO products (sku, name, description, price_cents, stock) "
+            "SELECT CONCAT('" +
+            filler + "-', seq), CONCAT('" + filler + " ', seq), '', 100, 1 FROM seq_1_to_10050"));
+
+    // The newest 10,000 rows hold no match: an empty page that goes on.
+    rapidjson::Document first = checkSuccess(list("?limit=5&search=" + tag), 200);
+    BOOST_TEST(idsAt(first).empty());
+    const rapidjson::Value* meta = jsonAt(first, "meta");
+    BOOST_REQUIRE(meta != nullptr);
+    BOOST_TEST(!meta->HasMember("total"));
+    BOOST_TEST(!meta->HasMember("totalPages"));
+    const rapidjson::Value* next = jsonAt(first, "meta.nextCursor");
+    BOOST_TEST((next != nullptr && next->IsString()));
+    // Following nextCursor finds the match, once, and ends.
+    int pages = 0;
+    BOOST_TEST(walkCursor("?limit=5&search=" + tag, 10, &pages) == std::vector<int64_t>{needle},
+               boost::test_tools::per_element());
+    BOOST_TEST(pages >= 2);
+
+    // A search the window fills answers its page, without a total.
+    rapidjson::Document full = checkSuccess(list("?limit=5&search=" + filler), 200);
+    BOOST_TEST(idsAt(full).size() == 5u);
+    BOOST_TEST(!jsonAt(full, "meta")->HasMember("total"));
+    // So does an offset page inside the window.
+    BOOST_TEST(idsAt(checkSuccess(list("?limit=5&page=3&search=" + filler), 200)).size() == 5u);
+    const rapidjson::Value* more = jsonAt(full, "meta.nextCursor");
+    BOOST_TEST((more != nullptr && more->IsString()));
+
+    // A table no longer than the window: the whole list, with its total.
+    sql("DELETE FROM products WHERE sku LIKE '" + filler + "-%'");
+    rapidjson::Document small = checkSuccess(list("?limit=5&search=" + tag), 200);
+    BOOST_TEST(idsAt(small) == std::vector<int64_t>{needle}, boost::test_tools::per_element());
+    BOOST_TEST(intAt(small, "meta.total").value_or(-1) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(min_price_above_max_price_is_400_not_an_empty_list) {
     for (const std::string& token : {std::string(), admin().token}) {
         BOOST_TEST_CONTEXT((token.empty() ? "anonymous" : "admin")) {
