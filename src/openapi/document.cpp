@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/version.h"
+#include "db/list_query.h"
 
 namespace restd::openapi {
 
@@ -402,10 +403,15 @@ void writeListParameters(Writer& w, const validation::ListRules& rules) {
     if (!rules.searchDescription.empty()) {
         parameter(w, "search", "query", false,
                   std::string(rules.searchDescription) +
-                      "; `%` and `_` match themselves. A search reads the list until it has a "
-                      "page (all of it when little matches): one whose statements outrun "
-                      "the list time limit (DB_LIST_TIMEOUT_MS, default 2 s each) is "
-                      "refused with 400 VALIDATION_ERROR naming `search`",
+                      "; `%` and `_` match themselves. A searched page examines at most the " +
+                      std::to_string(db::kSearchWindowRows) +
+                      " rows of the list that follow where it starts (in its sort "
+                      "order, filters aside). When they do not fill the page, it holds what "
+                      "they matched (maybe nothing) and `meta.nextCursor` continues after "
+                      "them: follow it until it is null. A searched list longer than those "
+                      "rows has no `total`. A statement past the list time limit "
+                      "(DB_LIST_TIMEOUT_MS, default 2 s) is 400 VALIDATION_ERROR naming "
+                      "`search`",
                   [&] {
                       w.StartObject();
                       key(w, "type");
