@@ -174,7 +174,8 @@ std::optional<Cursor> searchWindowEnd(Connection& conn, const PageQuery& q) {
     // The sort index alone, from where the page starts: filters and the
     // search itself aside, so that this walk is bounded too.
     std::string sql = "SELECT " + std::string(q.sort.column) + ", " + std::string(q.idColumn) +
-                      " FROM " + std::string(q.table);
+                      " FROM " + std::string(q.table) + " FORCE INDEX (" +
+                      std::string(q.sort.index) + ")";
     std::vector<Param> params;
     if (q.after) {
         sql += " WHERE " + afterCondition(q);

@@ -23,6 +23,11 @@ struct SortColumn {
     std::string_view column;  // SQL expression, "u.created_at"
     bool numeric = false;     // the cursor value binds as an integer
     bool unique = false;      // no two rows share a value: the id breaks no ties
+    // The index ordered by (column, id): a searched list's window walks it by
+    // name, since MariaDB 10.11 re-plans a prepared statement's executions
+    // and, after a page of full rows, sometimes switches that walk to a
+    // scan and sort of the whole table.
+    std::string_view index = "PRIMARY";
 };
 
 // Conditions joined with AND, each with its bound values in order.
@@ -96,7 +101,7 @@ struct PageQuery {
 // starts, a searched page may examine. No index serves a substring match, so
 // without a bound a search that matches little reads the whole table; with
 // it, every searched page costs at most this many index entries.
-inline constexpr int64_t kSearchWindowRows = 10000;
+inline constexpr int64_t kSearchWindowRows = 2000;
 
 // The last row of a searched list's window (the kSearchWindowRows-th row of
 // the table from the page's start, filters and search aside), or nullopt when

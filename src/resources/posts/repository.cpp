@@ -29,8 +29,8 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kDelete = "DELETE FROM posts WHERE id = ?";
 
 constexpr db::SortColumn kSorts[] = {
-    {"createdAt", "p.created_at", false},
-    {"title", "p.title", false},
+    {"createdAt", "p.created_at", false, false, "idx_posts_created"},
+    {"title", "p.title", false, false, "idx_posts_title"},
     {"id", "p.id", true},
 };
 

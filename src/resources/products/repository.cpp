@@ -30,9 +30,9 @@ constexpr std::string_view kSearch =
     "CONVERT(p.sku USING utf8mb4) COLLATE utf8mb4_unicode_520_ci LIKE ? ESCAPE '!')";
 
 constexpr db::SortColumn kSorts[] = {
-    {"createdAt", "p.created_at", false},
-    {"name", "p.name", false},
-    {"priceCents", "p.price_cents", true},
+    {"createdAt", "p.created_at", false, false, "idx_products_created"},
+    {"name", "p.name", false, false, "idx_products_name"},
+    {"priceCents", "p.price_cents", true, false, "idx_products_price"},
     {"id", "p.id", true},
 };
 

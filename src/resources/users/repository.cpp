@@ -41,8 +41,8 @@ constexpr std::string_view kBumpTokenVersion =
     "UPDATE users SET token_version = token_version + 1 WHERE id = ?";
 
 constexpr db::SortColumn kSorts[] = {
-    {"createdAt", "u.created_at", false},
-    {"username", "u.username", false, true},
+    {"createdAt", "u.created_at", false, false, "idx_users_created"},
+    {"username", "u.username", false, true, "uq_users_username"},
     {"id", "u.id", true},
 };
 
