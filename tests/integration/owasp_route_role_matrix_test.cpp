@@ -12,12 +12,11 @@
 //   other      another plain user, not the owner (routes with an owner concept)
 //   admin      an admin who does not own the target
 //
-// Each cell is the status a well-formed request gets (API.md "who may call
-// each route"); kNa marks a column without meaning for that route. The suite
-// fails when the document has an operation without a row, or a row names an
-// operation the document no longer has, so no route can be added (or
-// removed) without deciding who may call it. Cells that delete get a fresh
-// target each, so no cell depends on another; HEAD is checked wherever GET is.
+// Each cell is the status a well-formed request gets (the OpenAPI document and README: "who may
+// call each route"); kNa marks a column without meaning for that route. The suite fails when the
+// document has an operation without a row, or a row names an operation the document no longer has,
+// so no route can be added (or removed) without deciding who may call it. Cells that delete get a
+// fresh target each, so no cell depends on another; HEAD is checked wherever GET is.
 //
 // /metrics has no token rule: nginx lets loopback clients only reach it. The
 // tests run on loopback, so every caller from 127.0.0.1 gets 200; the same

@@ -1,4 +1,4 @@
-// Passwords and sessions through nginx (API.md "Users", "Error codes", README
+// Passwords and sessions through nginx (the OpenAPI document's users routes and error codes, README
 // "Rate limits"): a password change ends every session, refresh tokens
 // included; a self change proves the current password; everything cheap is
 // checked before bcrypt; failed logins are throttled per account (known and

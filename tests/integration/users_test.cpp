@@ -780,10 +780,10 @@ BOOST_AUTO_TEST_CASE(password_change_by_patch_revokes_old_tokens_and_the_new_pas
     Account otherSession = account;
     relogin(otherSession);
     const std::string newPassword = "N3wPassword";
-    checkSuccess(send("PATCH", userPath(account.id), account.token,
-                      object({{"password", str(newPassword)},
-                              {"currentPassword", str(account.password)}})),
-                 200);
+    checkSuccess(
+        send("PATCH", userPath(account.id), account.token,
+             object({{"password", str(newPassword)}, {"currentPassword", str(account.password)}})),
+        200);
     checkError(send("GET", "/api/v1/auth/me", account.token), 401, "UNAUTHORIZED");
     checkError(send("GET", "/api/v1/auth/me", otherSession.token), 401, "UNAUTHORIZED");
     checkError(login(account.email, account.password), 401, "INVALID_CREDENTIALS");
