@@ -64,7 +64,7 @@ void sweepNowAndThen(db::Connection& conn) {
 }
 
 // An error envelope with its requestId replaced: every error body names the
-// request it answers (API.md), a replayed one too.
+// request it answers (docs/api.md "The envelope"), a replayed one too.
 std::string withRequestId(const std::string& body, std::string_view requestId) {
     rapidjson::Document doc;
     doc.Parse(body.data(), body.size());

@@ -1,4 +1,4 @@
-// Idempotent retries of POST (API.md "Idempotent retries"; IETF httpapi
+// Idempotent retries of POST (docs/api.md "Idempotent retries"; IETF httpapi
 // Idempotency-Key draft). The dispatcher claims (user, key) in MariaDB
 // before the handler runs, stores the finished response, and answers a retry
 // from the stored copy. Records live 24 hours; a claim whose request never

@@ -1,4 +1,4 @@
-// Collection responses (API.md "Lists"): the envelope of one page with its
+// Collection responses (docs/api.md "Lists"): the envelope of one page with its
 // meta, and the key that tags a resource's list cursors.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Cors: the CORS policy of API.md. Allowed origins come from CLIENT_URL; an
+// Cors: the CORS policy of docs/api.md. Allowed origins come from CLIENT_URL; an
 // allowed Origin is echoed with credentials allowed, a disallowed one gets no
 // CORS header at all. Immutable after construction; thread-safe.
 #pragma once

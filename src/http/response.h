@@ -1,5 +1,5 @@
 // Response: status, headers and body of one reply, and the JSON envelope of
-// API.md written through a RapidJSON Writer. A worker thread keeps one Response
+// docs/api.md written through a RapidJSON Writer. A worker thread keeps one Response
 // and reuses its buffers across requests (reset()). Not thread-safe.
 #pragma once
 

@@ -39,7 +39,7 @@ struct BodyRules {
     BodyMode mode = BodyMode::Create;
 };
 
-// Limits of every collection GET (API.md "Lists").
+// Limits of every collection GET (docs/api.md "Lists").
 inline constexpr int64_t kMaxLimit = 100;
 inline constexpr int64_t kDefaultLimit = 20;
 inline constexpr size_t kMaxSearchChars = 100;

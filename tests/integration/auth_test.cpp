@@ -1,4 +1,4 @@
-// Auth through nginx (API.md "Auth", "Validation rules", "Rate limits"):
+// Auth through nginx (docs/api.md "Auth", "Validation rules", "Rate limits"):
 // register and login, the refresh-token rotation and its reuse detection,
 // logout and logout-all, /me, request-body parsing on a real route, forged
 // and expired access tokens, and the nginx rate limit of the auth zone.

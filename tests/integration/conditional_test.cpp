@@ -1,4 +1,4 @@
-// Conditional requests and cache headers through nginx (API.md "Caching"):
+// Conditional requests and cache headers through nginx (docs/api.md "Caching"):
 // strong ETags on GETs, If-None-Match -> 304, If-Match on PUT/PATCH/DELETE
 // -> 412 when stale (checked atomically with the write: two clients racing
 // with the same tag cannot both win), and Cache-Control per route.

@@ -1,4 +1,4 @@
-// Deployment (DESIGN.md "systemd"; README "Deploy behind your nginx"): the
+// Deployment (README "Deploy behind your nginx"): the
 // units pass systemd-analyze (verify, and an offline exposure below 2.0);
 // restd serves on a socket handed over the way systemd hands it (through
 // systemd-socket-activate, and across a restart with the socket held open);

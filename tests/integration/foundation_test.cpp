@@ -1,6 +1,6 @@
 // Foundation behaviour through nginx: operational endpoints, routing errors,
 // request ids, security headers, body limits, CORS, and the process model's
-// resilience (a killed worker, a database outage). API.md is the contract.
+// resilience (a killed worker, a database outage). docs/api.md is the contract.
 #include <signal.h>
 
 #include <algorithm>

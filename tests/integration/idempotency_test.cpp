@@ -1,4 +1,4 @@
-// Idempotent retries through nginx (API.md "Idempotent retries"): a POST
+// Idempotent retries through nginx (docs/api.md "Idempotent retries"): a POST
 // with Idempotency-Key runs once per (caller, key); a retry with the same
 // request gets the stored response with Idempotent-Replayed: true, another
 // request with the key 422, a retry while the first runs 409. Records are in

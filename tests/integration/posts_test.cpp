@@ -1,5 +1,5 @@
-// Posts through nginx (API.md "Posts", "Lists", "Validation rules"): create
-// with the caller as author, the field rules in JSON and form bodies, lists
+// Posts through nginx (docs/api.md "Resources", "Lists", "Validation rules"):
+// create with the caller as author, the field rules in JSON and form bodies, lists
 // with filters, sorts, literal search and cursors, the visibility of
 // unpublished posts, author-or-admin writes, and GET /users/{id}/posts.
 #include <algorithm>

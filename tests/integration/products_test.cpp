@@ -1,5 +1,5 @@
-// Products through nginx (API.md "Products", "Lists", "Caching", "Validation
-// rules"): public reads and admin-only writes, the field rules in JSON and
+// Products through nginx (docs/api.md "Resources", "Lists", "Caching",
+// "Validation rules"): public reads and admin-only writes, the field rules in JSON and
 // form bodies, a taken SKU, lists with price and stock filters, sorts,
 // literal search over name and SKU and keyset cursors, and conditional
 // requests (ETag, If-None-Match, If-Match, two writers racing).

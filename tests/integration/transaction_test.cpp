@@ -1,5 +1,5 @@
-// Multi-statement writes are all-or-nothing (DESIGN.md "Database layer"):
-// a MariaDB trigger makes a later statement of the unit fail on purpose, and
+// Multi-statement writes are all-or-nothing (docs/architecture.md
+// "Database"): a MariaDB trigger makes a later statement of the unit fail on purpose, and
 // the test checks through the API that the earlier ones were rolled back.
 #include <boost/test/unit_test.hpp>
 #include <string>

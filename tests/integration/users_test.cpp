@@ -1,5 +1,5 @@
-// Users through nginx (API.md "Lists", "Users", "Validation rules"): the list
-// with its query rules, literal search and keyset cursors (also while rows
+// Users through nginx (docs/api.md "Resources", "Lists", "Validation rules"):
+// the list with its query rules, literal search and keyset cursors (also while rows
 // are inserted), who sees `email`, admin-only create and delete, PUT/PATCH
 // with their field rules, token revocation by a password change, and
 // self-or-admin authorisation.

@@ -2,7 +2,7 @@
 // http_client.h and checks.h: JSON text building, API calls with a bearer
 // token, accounts (register, admin-created, the seeded admin), JWTs minted
 // with the stack's secret (to forge or expire tokens), names unique per run,
-// the validation-error shape of API.md, and white-box SQL through the mariadb
+// the validation-error shape of docs/api.md, and white-box SQL through the mariadb
 // client on the stack's socket.
 //
 // Every response that passes through send() is checked (non-fatally) never to

@@ -1,5 +1,5 @@
 // Boost.Test checks shared by the integration tests: the JSON envelope of
-// API.md and the security header set nginx adds to every response. All are
+// docs/api.md and the security header set nginx adds to every response. All are
 // non-fatal (BOOST_CHECK family) and print the response on failure; wrap a
 // call in BOOST_TEST_CONTEXT to say which request it was.
 #pragma once
