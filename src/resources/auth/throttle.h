@@ -1,4 +1,4 @@
-// Per-account login throttling (README "Rate limits"): failed logins are
+// Per-account login throttling (docs/api.md "Auth"): failed logins are
 // counted per account in MariaDB (table login_throttle), so every worker and
 // host sees them. After kFreeFailures failures in a row the account is
 // refused with 429 RATE_LIMITED and Retry-After for a delay that starts at
