@@ -75,7 +75,7 @@ struct Config {
     // peers only. Required for a TCP FCGI_LISTEN on a non-loopback address.
     std::vector<IpAddress> fcgiWebServerAddrs;
     int listenBacklog = 1024;
-    int workers = 2;
+    int workers = 2;  // fromEnvironment() starts from the online CPU count
     int threadsPerWorker = 6;
     long maxRequestsPerWorker = 0;  // 0: never recycle
     int graceSeconds = 10;

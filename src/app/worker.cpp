@@ -616,9 +616,8 @@ int Worker::run() {
     signal(SIGPIPE, SIG_IGN);  // a client that went away must not kill the worker
     // glibc hands memory freed at the top of a thread's heap back to the
     // kernel (madvise) once 128 KiB are free, and takes it again on the next
-    // request: page faults, and TLB shoot-downs across cores, per request
-    // (2-3% of the machine's CPU under load, in perf). A worker's heap is
-    // small and steady; it keeps what it had.
+    // request: page faults, and TLB shoot-downs across cores, per request.
+    // A worker's heap is small and steady; it keeps what it had.
     mallopt(M_TRIM_THRESHOLD, 32 << 20);
     sigset_t stopSignals;
     sigemptyset(&stopSignals);

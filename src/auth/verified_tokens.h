@@ -1,11 +1,11 @@
 // The access tokens a thread has verified lately, with their claims. A client
 // sends the same token with every request until it expires, and checking it
-// again (base64, HMAC-SHA256, JSON) costs a fifth of a GET's own work. What
-// a hit skips is a pure function of the token's bytes and the secret, so the
-// answer cannot differ from verifyToken()'s; the time checks are not skipped
-// (the caller compares `exp` to the clock on every request) and neither is
-// the token version, which admit() reads from the database on every request:
-// a revocation takes effect at once.
+// again (base64, HMAC-SHA256, JSON) is a large part of a small GET's own
+// work. What a hit skips is a pure function of the token's bytes and the
+// secret, so the answer cannot differ from verifyToken()'s; the time checks
+// are not skipped (the caller compares `exp` to the clock on every request)
+// and neither is the token version, which admit() reads from the database on
+// every request: a revocation takes effect at once.
 //
 // Direct-mapped: a token has one slot, and a newer token there replaces it.
 // The comparison that finds a hit runs in constant time, so a forged token

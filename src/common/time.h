@@ -19,13 +19,11 @@ inline std::string isoNow() { return isoTime(std::chrono::system_clock::now()); 
 // form, rewritten in place (a column read straight into it allocates once).
 // Repositories select timestamps as `CAST(col AS CHAR) col`: the server's own
 // conversion is the cheapest on both sides. DATE_FORMAT interprets its
-// pattern for every value (a 20-row page: 8% more server CPU than CAST), and
-// a bare DATETIME column, cheaper for the server, costs the connector an
-// snprintf per value read as a string (~3,500 instructions, more than the
-// rest of a row). The alias matters too: Connector/C++ upper-cases every
-// column name into a map on each execution, and the name of an unaliased
-// CAST is its whole text (GET /api/v1/users/{id}: ~1,700 instructions less
-// in restd with the two timestamps aliased).
+// pattern for every value, and a bare DATETIME column, cheaper for the
+// server, costs the connector an snprintf per value read as a string (more
+// than the rest of a row). The alias matters too: Connector/C++ upper-cases
+// every column name into a map on each execution, and the name of an
+// unaliased CAST is its whole text.
 std::string isoFromSql(std::string sqlDatetime);
 
 }  // namespace restd::common

@@ -122,11 +122,11 @@ Connection::Connection(const app::DbConfig& config) {
         // A page of a list filtered by an OR (posts visible to the caller:
         // published OR own) must walk the sort index and stop after LIMIT rows.
         // Under concurrent load MariaDB 10.11 sometimes picks a sort-union
-        // index merge instead, which reads and filesorts every match: page 1
-        // of 50,000 posts went from ~2 ms to ~1 s. No query here gains from an
-        // index merge (lists follow a sort index; their ORs are of LIKEs on
-        // contained text), and planning one for each OR costs ~10% of a page
-        // (~85 k of ~960 k instructions for page 1 of posts).
+        // index merge instead, which reads and filesorts every match, so a
+        // page's cost grows with the list instead of its LIMIT. No query here
+        // gains from an index merge (lists follow a sort index; their ORs are
+        // of LIKEs on contained text), and planning one for each OR is paid
+        // on every page.
         st->execute("SET optimizer_switch = 'index_merge=off'");
         if (config.statementTimeoutMs > 0) {
             st->execute("SET max_statement_time = " +

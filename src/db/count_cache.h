@@ -1,14 +1,12 @@
 // CountCache: the totals of large lists, kept for a few seconds per worker.
-// An exact COUNT(*) walks every matching index entry: ~0.15 s for a million
-// posts, fifty times the cost of the page itself; ~1 ms for 10,000 rows, five
-// times the cost of their page 1. Totals of at most kExactBelow rows are
-// cheap and always counted afresh (exact); larger ones
-// are reused for up to kTtl, so paging through a big collection counts it
-// once. When a total expires, the first request to find it counts again while
-// the others go on with the old total: a worker's threads never all run the
-// same slow COUNT at once (they did, every kTtl, and page 1 of a large list
-// had a p99 of over a second under load). meta.total may lag writes by kTtl
-// and one count. Thread-safe.
+// An exact COUNT(*) walks every matching index entry, so on a large list it
+// costs many times the page itself. Totals of at most kExactBelow rows are
+// cheap and always counted afresh (exact); larger ones are reused for up to
+// kTtl, so paging through a big collection counts it once. When a total
+// expires, the first request to find it counts again while the others go on
+// with the old total: a worker's threads never all run the same slow COUNT at
+// once (when they did, every kTtl, page 1 of a large list stalled behind
+// them). meta.total may lag writes by kTtl and one count. Thread-safe.
 #pragma once
 
 #include <chrono>
