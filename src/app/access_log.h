@@ -1,0 +1,44 @@
+// The access log: one "request" line per request served (and a "slow
+// request" warning past SLOW_REQUEST_MS), the format operators and their
+// tools read. Apart from the FastCGI I/O because its fields are a contract of
+// their own; in a header, always inlined, because it runs on every request:
+// it is compiled into serveOne (fcgi_io.cpp) rather than called.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "app/config.h"
+#include "app/dispatcher.h"
+#include "app/log.h"
+#include "http/request.h"
+
+namespace restd::app {
+
+// Logs the request `req`, answered with `status`, that started at `started`.
+[[gnu::always_inline]] inline void logRequest(const Config& config, const http::Request& req,
+                                              int status, const Served& served,
+                                              std::chrono::steady_clock::time_point started) {
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    ms = static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000;
+    log::Field userId = served.userId ? log::Field("userId", static_cast<int64_t>(*served.userId))
+                                      : log::Field("userId", nullptr);
+    log::info("request", {{"requestId", req.requestId()},
+                          {"method", req.methodText()},
+                          {"route", served.route},
+                          {"path", req.path()},
+                          {"status", status},
+                          {"durationMs", ms},
+                          userId});
+    if (config.slowRequestMs > 0 && ms > config.slowRequestMs) {
+        log::warn("slow request", {{"requestId", req.requestId()},
+                                   {"method", req.methodText()},
+                                   {"route", served.route},
+                                   {"path", req.path()},
+                                   {"durationMs", ms}});
+    }
+}
+
+}  // namespace restd::app
