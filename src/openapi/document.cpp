@@ -12,35 +12,15 @@
 
 #include "app/version.h"
 #include "db/list_query.h"
+#include "openapi/fixed_parts.h"
 
 namespace restd::openapi {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 using router::Route;
 using validation::FieldRule;
 using validation::Kind;
-
-constexpr std::string_view kDescription =
-    "restd: JSON REST API. Every JSON response uses one envelope: "
-    "`{success: true, data, message?, meta?}` or `{success: false, error, code, details?, "
-    "requestId}`. Every response carries `X-Request-ID`.\n\n"
-    "**Lists** take `page`, `limit`, `sort`, `search`, filters, or `cursor`. Offset pages "
-    "return `meta.total` and `totalPages`: exact up to 1,000 matches; larger totals are "
-    "reused by a worker for up to 10 seconds, because a fresh COUNT(*) of a million rows "
-    "costs about a hundred pages. Pass `cursor` (the previous `meta.nextCursor`) to walk a "
-    "large collection: a cursor page costs the same at any depth and carries no totals.\n\n"
-    "**Caching**: 200 GET responses carry a strong `ETag`; `If-None-Match` gives 304. "
-    "PUT, PATCH and DELETE honour `If-Match` (412 when stale, checked atomically with the "
-    "write). **Idempotent retries**: an authenticated POST honours `Idempotency-Key`; the "
-    "record belongs to the user. Public routes (register, login, refresh, logout) ignore the "
-    "header: restd keeps no record for anonymous callers, and never stores credentials.\n\n"
-    "nginx in front answers some requests itself with the same error envelope: 400 "
-    "`BAD_REQUEST` (malformed HTTP, headers too large), 405 `METHOD_NOT_ALLOWED` (`TRACE`, with "
-    "`Allow`), 411 `LENGTH_REQUIRED`, 412 `PRECONDITION_FAILED` (`If-Match` on a micro-cached "
-    "product read), 413 `PAYLOAD_TOO_LARGE`, 414 `URI_TOO_LONG`, 429 `RATE_LIMITED`, 502 "
-    "`BAD_GATEWAY`, 503 `SERVICE_UNAVAILABLE`, 504 `GATEWAY_TIMEOUT`.";
 
 // Said of every request body (validation/validator.cpp, http/body.cpp).
 constexpr std::string_view kBodyRules =
@@ -714,107 +694,6 @@ void writeOperation(Writer& w, const Route& r, Components& components) {
     w.EndObject();
 }
 
-void writeFixedComponents(Writer& w) {
-    key(w, "ErrorDetail");
-    w.StartObject();
-    key(w, "type");
-    str(w, "object");
-    key(w, "properties");
-    w.StartObject();
-    for (std::string_view name : {"field", "message"}) {
-        key(w, name);
-        w.StartObject();
-        key(w, "type");
-        str(w, "string");
-        w.EndObject();
-    }
-    key(w, "location");
-    w.StartObject();
-    key(w, "enum");
-    w.StartArray();
-    for (std::string_view l : {"body", "query", "path", "header"}) str(w, l);
-    w.EndArray();
-    w.EndObject();
-    w.EndObject();
-    key(w, "required");
-    w.StartArray();
-    for (std::string_view name : {"field", "message", "location"}) str(w, name);
-    w.EndArray();
-    key(w, "additionalProperties");
-    w.Bool(false);
-    w.EndObject();
-
-    key(w, "Error");
-    w.StartObject();
-    key(w, "type");
-    str(w, "object");
-    key(w, "properties");
-    w.StartObject();
-    key(w, "success");
-    w.StartObject();
-    key(w, "enum");
-    w.StartArray();
-    w.Bool(false);
-    w.EndArray();
-    w.EndObject();
-    for (std::string_view name : {"error", "code", "requestId"}) {
-        key(w, name);
-        w.StartObject();
-        key(w, "type");
-        str(w, "string");
-        w.EndObject();
-    }
-    key(w, "details");
-    w.StartObject();
-    key(w, "type");
-    str(w, "array");
-    key(w, "items");
-    ref(w, "ErrorDetail");
-    w.EndObject();
-    w.EndObject();
-    key(w, "required");
-    w.StartArray();
-    for (std::string_view name : {"success", "error", "code", "requestId"}) str(w, name);
-    w.EndArray();
-    key(w, "additionalProperties");
-    w.Bool(false);
-    w.EndObject();
-
-    key(w, "ListMeta");
-    w.StartObject();
-    key(w, "type");
-    str(w, "object");
-    key(w, "description");
-    str(w, "Offset pages carry total and totalPages; cursor pages do not.");
-    key(w, "properties");
-    w.StartObject();
-    for (std::string_view name : {"page", "limit", "total", "totalPages"}) {
-        key(w, name);
-        w.StartObject();
-        key(w, "type");
-        str(w, "integer");
-        key(w, "minimum");
-        w.Int(0);
-        w.EndObject();
-    }
-    key(w, "nextCursor");
-    w.StartObject();
-    key(w, "type");
-    w.StartArray();
-    str(w, "string");
-    str(w, "null");
-    w.EndArray();
-    w.EndObject();
-    w.EndObject();
-    key(w, "required");
-    w.StartArray();
-    for (std::string_view name : {"page", "limit", "nextCursor"}) str(w, name);
-    w.EndArray();
-    key(w, "additionalProperties");
-    w.Bool(false);
-    w.EndObject();
-}
-
 }  // namespace
 
 std::string buildDocument(std::span<const Route> routes) {
@@ -860,21 +739,11 @@ std::string buildDocument(std::span<const Route> routes) {
     w.StartObject();
     key(w, "securitySchemes");
     w.StartObject();
-    key(w, "bearerAuth");
-    w.StartObject();
-    key(w, "type");
-    str(w, "http");
-    key(w, "scheme");
-    str(w, "bearer");
-    key(w, "bearerFormat");
-    str(w, "JWT");
-    key(w, "description");
-    str(w, "Access token from register, login or refresh (HS256, 15 minutes by default)");
-    w.EndObject();
+    writeSecuritySchemes(w);
     w.EndObject();
     key(w, "schemas");
     w.StartObject();
-    writeFixedComponents(w);
+    writeFixedSchemas(w);
     // Writing a component can meet further named schemas: loop until none is new.
     std::vector<std::string_view> written;
     for (bool more = true; more;) {
