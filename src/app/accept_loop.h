@@ -1,8 +1,8 @@
-// The accept loop and kept-connection scheduling: the accept threads of a
-// worker wait together on one epoll set (the listen socket, the hand-over
-// channel, the stop event and every kept connection idle between two
-// requests), serve whichever connection has a request next, and decide what
-// becomes of it afterwards (parked again, handed over, or closed).
+// The accept loop and kept-connection scheduling: a worker's accept threads
+// wait together on one epoll set, serve whichever connection has a request
+// next and decide what becomes of it then (parked again, handed over,
+// closed). Apart from the request itself (fcgi_io) because this is where the
+// worker's threads meet: the epoll set, its locks, the stop.
 #pragma once
 
 #include <sys/epoll.h>
