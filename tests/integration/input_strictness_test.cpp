@@ -83,9 +83,9 @@ std::string productBody(const std::string& name) {
 std::string objectOf(int members) {
     std::string text = "{";
     for (int i = 0; i < members; ++i) {
-        char name[16];
-        std::snprintf(name, sizeof name, "\"m%04d\":0", i);
-        text += (i ? "," : "") + std::string(name);
+        std::string digits = std::to_string(i);
+        if (digits.size() < 4) digits.insert(0, 4 - digits.size(), '0');
+        text += (i ? ",\"m" : "\"m") + digits + "\":0";
     }
     return text + "}";
 }
