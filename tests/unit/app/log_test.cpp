@@ -30,7 +30,7 @@ std::string stringOf(const rapidjson::Value& v) { return {v.GetString(), v.GetSt
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(log_lines)
+BOOST_AUTO_TEST_SUITE(app_log)
 
 BOOST_AUTO_TEST_CASE(fixed_keys_come_first_then_the_fields_in_order) {
     auto doc = parseLine(log::format(LogLevel::Warn, "slow request",

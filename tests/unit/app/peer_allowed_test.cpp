@@ -38,7 +38,7 @@ bool allowed(const std::string& from, const std::string& list) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(fcgi_peer_allowed)
+BOOST_AUTO_TEST_SUITE(app_peer_allowed)
 
 BOOST_AUTO_TEST_CASE(a_list_admits_exactly_its_addresses) {
     BOOST_TEST(allowed("10.0.0.5", "10.0.0.5,10.0.0.6"));

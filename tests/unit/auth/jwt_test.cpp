@@ -81,7 +81,7 @@ bool refusedAs(const std::string& token, TokenError expected) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(jwt)
+BOOST_AUTO_TEST_SUITE(auth_jwt)
 
 BOOST_AUTO_TEST_CASE(signs_the_hs256_example_of_rfc_7515_appendix_a1) {
     const std::string key = unhex(

@@ -15,7 +15,7 @@ Claims claimsOf(int64_t sub) { return Claims{sub, "user", 2, 1000, 2000}; }
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(verified_tokens)
+BOOST_AUTO_TEST_SUITE(auth_verified_tokens)
 
 BOOST_AUTO_TEST_CASE(a_remembered_token_is_found_with_its_claims) {
     VerifiedTokens cache;

@@ -76,8 +76,7 @@ void checkUnsupported(std::string_view contentType, std::string_view body,
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(http)
-BOOST_AUTO_TEST_SUITE(body)
+BOOST_AUTO_TEST_SUITE(http_body)
 
 // percentDecode
 
@@ -651,5 +650,4 @@ BOOST_AUTO_TEST_CASE(rejects_a_body_without_content_type) {
     checkUnsupported("  ; charset=utf-8", "a=1", "Missing Content-Type");
 }
 
-BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE_END()

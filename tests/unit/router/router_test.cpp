@@ -1,7 +1,10 @@
 #include "router/router.h"
 
 #include <boost/test/unit_test.hpp>
+#include <string>
+#include <string_view>
 
+#include "http/request.h"
 #include "router/path_pattern.h"
 
 using namespace restd::router;
@@ -46,6 +49,66 @@ BOOST_AUTO_TEST_CASE(normalizes_one_trailing_slash) {
     BOOST_TEST(normalizePath("/api/v1/users/") == "/api/v1/users");
     BOOST_TEST(normalizePath("/") == "/");
     BOOST_TEST(normalizePath("/health") == "/health");
+}
+
+BOOST_AUTO_TEST_CASE(literal_segments_match_exactly_and_params_capture_in_order) {
+    PathPattern p("/shops/{shop}/items/{item}");
+    BOOST_TEST(p.paramNames().size() == 2u);
+    BOOST_TEST(p.paramNames()[0] == "shop");
+    BOOST_TEST(p.paramNames()[1] == "item");
+    auto m = p.match("/shops/s1/items/i2");
+    BOOST_REQUIRE(m);
+    BOOST_REQUIRE_EQUAL(m->size(), 2u);
+    BOOST_TEST((*m)[0].first == "shop");
+    BOOST_TEST((*m)[0].second == "s1");
+    BOOST_TEST((*m)[1].first == "item");
+    BOOST_TEST((*m)[1].second == "i2");
+    for (std::string_view other : {"/shops/s1/item/i2", "/shops/s1/items", "/shop/s1/items/i2",
+                                   "/shops/s1/itemsx/i2", "/shops/s1/ITEMS/i2"}) {
+        BOOST_TEST(!p.match(other), other);
+    }
+    // A pattern without params captures nothing.
+    PathPattern literal("/api/v1/auth/me");
+    BOOST_TEST(literal.paramNames().empty());
+    BOOST_REQUIRE(literal.match("/api/v1/auth/me"));
+    BOOST_TEST(literal.match("/api/v1/auth/me")->empty());
+    BOOST_TEST(!literal.match("/api/v1/auth/you"));
+    BOOST_TEST(literal.text() == "/api/v1/auth/me");
+}
+
+BOOST_AUTO_TEST_CASE(a_param_takes_any_non_empty_segment_as_it_is) {
+    PathPattern p("/users/{id}");
+    // The router matches decoded paths and decodes nothing itself: "%31"
+    // is the text of a path that was "%2531" on the wire.
+    for (std::string_view segment : {"7", "abc", "-1", "%31", "{id}", "..", "\u00E9", " "}) {
+        auto m = p.match("/users/" + std::string(segment));
+        BOOST_REQUIRE(m);
+        BOOST_TEST((*m)[0].second == segment);
+    }
+    BOOST_TEST(!p.match("/users/"));
+    // "{}" names nothing: it is a literal segment.
+    PathPattern braces("/a/{}");
+    BOOST_TEST(braces.paramNames().empty());
+    BOOST_TEST(braces.match("/a/{}").has_value());
+    BOOST_TEST(!braces.match("/a/b"));
+}
+
+BOOST_AUTO_TEST_CASE(empty_segments_match_no_param_and_no_literal) {
+    PathPattern p("/api/v1/users/{id}/posts");
+    BOOST_TEST(!p.match("/api/v1/users//posts"));
+    BOOST_TEST(!p.match("//api/v1/users/1/posts"));
+    BOOST_TEST(!p.match("/api//v1/users/1/posts"));
+    BOOST_TEST(!p.match("/api/v1/users/1/posts/"));  // not normalized: one segment more
+    BOOST_TEST(!p.match(""));
+    PathPattern root("/");
+    BOOST_TEST(root.match("/").has_value());
+    BOOST_TEST(!root.match("/x"));
+}
+
+BOOST_AUTO_TEST_CASE(normalizing_removes_one_trailing_slash_only) {
+    BOOST_TEST(normalizePath("/api/v1/users//") == "/api/v1/users/");
+    BOOST_TEST(normalizePath("/api/v1/users/7/") == "/api/v1/users/7");
+    BOOST_TEST(normalizePath("") == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -101,6 +164,114 @@ BOOST_AUTO_TEST_CASE(known_path_with_wrong_method_lists_allowed_methods) {
     BOOST_TEST(Router::allowHeader(collection.allowed) == "GET, HEAD, POST, OPTIONS");
 }
 
+BOOST_AUTO_TEST_CASE(trailing_slash_is_one_slash_and_empty_segments_are_not_found) {
+    Router r(kRoutes);
+    Match m = r.match(Method::Get, "/api/v1/users/7/");
+    BOOST_REQUIRE(m.kind == Match::Kind::Found);
+    BOOST_TEST(m.route == &kRoutes[2]);
+    BOOST_TEST(m.params[0].second == "7");
+    for (std::string_view path :
+         {"/api/v1/users//", "/api/v1/users//posts", "/api//v1/users", "/api/v1/users/7//", ""}) {
+        Match none = r.match(Method::Get, path);
+        BOOST_TEST((none.kind == Match::Kind::NotFound), path);
+        BOOST_TEST(none.allowed.empty(), path);
+        BOOST_TEST(!none.route, path);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_percent_encoded_path_routes_by_its_decoded_text) {
+    Router r(kRoutes);
+    auto routed = [&](std::string_view uri) {
+        auto req = restd::http::Request::fromParams(
+            {{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", std::string(uri)}});
+        return r.match(req.method(), req.path());
+    };
+    Match m = routed("/api/v1/%75sers/%37");
+    BOOST_REQUIRE(m.kind == Match::Kind::Found);
+    BOOST_TEST(m.route == &kRoutes[2]);
+    BOOST_TEST(m.params[0].second == "7");
+    // Decoded once: "%2537" reaches the handler as "%37", which no id is.
+    Match once = routed("/api/v1/users/%2537");
+    BOOST_REQUIRE(once.kind == Match::Kind::Found);
+    BOOST_TEST(once.params[0].second == "%37");
+    // A path that does not decode is matched as it came: a param takes
+    // its text (and the handler refuses it), a literal does not match it.
+    BOOST_TEST(routed("/api/v1/users/%zz").params.at(0).second == "%zz");
+    BOOST_TEST((routed("/api/v1/%zzsers").kind == Match::Kind::NotFound));
+}
+
+BOOST_AUTO_TEST_CASE(method_not_allowed_lists_the_methods_of_every_matching_route) {
+    // Allow is the union over the path's routes, in a fixed order, and
+    // always offers OPTIONS (the preflight); HEAD comes with GET only.
+    const Route routes[] = {
+        {.method = Method::Post, .path = "/jobs", .handle = noop, .doc = {}},
+        {.method = Method::Get, .path = "/jobs/{id}", .handle = noop, .doc = {}},
+        {.method = Method::Delete, .path = "/jobs/{id}", .handle = noop, .doc = {}},
+        {.method = Method::Put, .path = "/jobs/latest", .handle = noop, .doc = {}},
+    };
+    Router r(routes);
+    Match postOnly = r.match(Method::Get, "/jobs");
+    BOOST_TEST((postOnly.kind == Match::Kind::MethodNotAllowed));
+    BOOST_TEST(Router::allowHeader(postOnly.allowed) == "POST, OPTIONS");
+    BOOST_TEST((r.match(Method::Head, "/jobs").kind == Match::Kind::MethodNotAllowed));
+    // "/jobs/latest" is matched by a literal and a param route.
+    Match both = r.match(Method::Patch, "/jobs/latest");
+    BOOST_TEST((both.kind == Match::Kind::MethodNotAllowed));
+    BOOST_TEST(Router::allowHeader(both.allowed) == "GET, HEAD, PUT, DELETE, OPTIONS");
+    Match param = r.match(Method::Patch, "/jobs/9");
+    BOOST_TEST(Router::allowHeader(param.allowed) == "GET, HEAD, DELETE, OPTIONS");
+    // An unknown method and OPTIONS are not allowed either: the dispatcher
+    // answers OPTIONS itself from this list.
+    for (Method m : {Method::Other, Method::Options}) {
+        Match other = r.match(m, "/jobs/9");
+        BOOST_TEST((other.kind == Match::Kind::MethodNotAllowed));
+        BOOST_TEST(Router::allowHeader(other.allowed) == "GET, HEAD, DELETE, OPTIONS");
+    }
+    BOOST_TEST(Router::allowHeader({}) == "");
+}
+
+BOOST_AUTO_TEST_CASE(head_is_found_only_where_get_is) {
+    Router r(kRoutes);
+    Match users = r.match(Method::Head, "/api/v1/users/5");
+    BOOST_REQUIRE(users.kind == Match::Kind::Found);
+    BOOST_TEST(users.route == &kRoutes[2]);  // the GET route
+    BOOST_TEST(users.params[0].second == "5");
+    const Route postOnly[] = {{.method = Method::Post, .path = "/x", .handle = noop, .doc = {}}};
+    Router p(postOnly);
+    BOOST_TEST((p.match(Method::Head, "/x").kind == Match::Kind::MethodNotAllowed));
+}
+
+BOOST_AUTO_TEST_CASE(the_first_route_of_the_table_that_matches_wins) {
+    const Route literalFirst[] = {
+        {.method = Method::Get, .path = "/users/me", .handle = noop, .doc = {}},
+        {.method = Method::Get, .path = "/users/{id}", .handle = noop, .doc = {}},
+    };
+    Router a(literalFirst);
+    BOOST_TEST(a.match(Method::Get, "/users/me").route == &literalFirst[0]);
+    BOOST_TEST(a.match(Method::Get, "/users/7").route == &literalFirst[1]);
+
+    const Route paramFirst[] = {
+        {.method = Method::Get, .path = "/users/{id}", .handle = noop, .doc = {}},
+        {.method = Method::Get, .path = "/users/me", .handle = noop, .doc = {}},
+    };
+    Router b(paramFirst);
+    Match m = b.match(Method::Get, "/users/me");
+    BOOST_TEST(m.route == &paramFirst[0]);
+    BOOST_TEST(m.params[0].second == "me");
+
+    // The method counts before the order: a later route of the right method
+    // wins over an earlier one of another method.
+    const Route mixed[] = {
+        {.method = Method::Get, .path = "/users/me", .handle = noop, .doc = {}},
+        {.method = Method::Put, .path = "/users/{id}", .handle = noop, .doc = {}},
+    };
+    Router c(mixed);
+    Match put = c.match(Method::Put, "/users/me");
+    BOOST_REQUIRE(put.kind == Match::Kind::Found);
+    BOOST_TEST(put.route == &mixed[1]);
+    BOOST_TEST(put.params[0].second == "me");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(router_route_table)
@@ -147,6 +318,19 @@ BOOST_AUTO_TEST_CASE(only_authenticated_posts_honour_idempotency_keys) {
         }
     }
     BOOST_TEST(logoutSeen);
+}
+
+// Every route of the real table is found for its own method and pattern,
+// never shadowed by an earlier entry.
+BOOST_AUTO_TEST_CASE(every_route_is_reachable) {
+    Router r(routeTable());
+    for (const Route& route : routeTable()) {
+        BOOST_TEST_CONTEXT(route.path) {
+            Match m = r.match(route.method, route.path);
+            BOOST_TEST((m.kind == Match::Kind::Found));
+            BOOST_TEST(m.route == &route);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

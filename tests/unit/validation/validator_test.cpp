@@ -85,8 +85,7 @@ std::string title(std::string_view value) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(validation)
-BOOST_AUTO_TEST_SUITE(validator)
+BOOST_AUTO_TEST_SUITE(validation_validator)
 
 // Unicode whitespace
 
@@ -209,5 +208,4 @@ BOOST_AUTO_TEST_CASE(unknown_parameters_are_ignored_in_any_form) {
     BOOST_TEST(listDetails("search=a&search=b&search[]=c", kListWithoutSearch).empty());
 }
 
-BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE_END()
