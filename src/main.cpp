@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "app/config.h"
-#include "app/log.h"
 #include "app/master.h"
-#include "app/version.h"
 #include "auth/password.h"
+#include "common/log.h"
+#include "common/version.h"
+#include "config/config.h"
 #include "openapi/document.h"
 
 namespace {
@@ -43,9 +43,9 @@ std::optional<int> configuredCost() {
         std::ostringstream file;
         file << in.rdbuf();
         try {
-            for (auto& [key, value] : restd::app::parseEnvFile(file.str(), path))
+            for (auto& [key, value] : restd::config::parseEnvFile(file.str(), path))
                 if (key == "BCRYPT_COST" && !value.empty()) text = value;
-        } catch (const restd::app::ConfigError& e) {
+        } catch (const restd::config::ConfigError& e) {
             std::cerr << "restd: " << e.what() << "\n";
             return std::nullopt;
         }
@@ -78,7 +78,7 @@ int hashPassword() {
 int main(int argc, char** argv) {
     std::string arg = argc > 1 ? argv[1] : "";
     if (arg == "--version") {
-        std::cout << "restd " << restd::app::kVersion << "\n";
+        std::cout << "restd " << restd::common::kVersion << "\n";
         return 0;
     }
     if (arg == "--hash-password") return hashPassword();
@@ -90,11 +90,11 @@ int main(int argc, char** argv) {
         std::cerr << kUsage;
         return arg == "--help" ? 0 : 2;
     }
-    restd::app::Config config;
+    restd::config::Config config;
     std::vector<std::string> ignored;
     try {
-        config = restd::app::Config::load(&ignored);
-    } catch (const restd::app::ConfigError& e) {
+        config = restd::config::Config::load(&ignored);
+    } catch (const restd::config::ConfigError& e) {
         std::cerr << "restd: configuration error: " << e.what() << "\n";
         return 2;
     }
@@ -105,14 +105,14 @@ int main(int argc, char** argv) {
         }
         return 0;
     }
-    restd::app::log::setLevel(config.logLevel);
+    restd::log::setLevel(config.logLevel);
     for (const std::string& key : ignored) {
-        restd::app::log::warn("RESTD_ENV_FILE sets an unknown variable; ignored", {{"name", key}});
+        restd::log::warn("RESTD_ENV_FILE sets an unknown variable; ignored", {{"name", key}});
     }
     // The default suits a developer's machine; a server must say production
     // (the installed unit and restd-deploy's env file do).
     if (!config.appEnvSet) {
-        restd::app::log::warn(
+        restd::log::warn(
             "APP_ENV is not set; running as development (set APP_ENV=production "
             "on a server)");
     }

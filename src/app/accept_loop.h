@@ -18,11 +18,11 @@
 #include <mutex>
 #include <vector>
 
-#include "app/config.h"
 #include "app/dispatcher.h"
-#include "app/log.h"
 #include "app/watchdog.h"
 #include "app/worker.h"
+#include "common/log.h"
+#include "config/config.h"
 
 namespace restd::app {
 
@@ -77,7 +77,7 @@ class ParkedConnections {
 // holds a thread, and nginx may keep more connections open than there are
 // threads: none of its requests then pays for a connect, an accept and a close.
 struct Shared {
-    const Config& config;
+    const config::Config& config;
     const WorkerFds& fds;
     int stopFd;  // eventfd: readable once the worker stops accepting
     int doneFd;  // eventfd: readable once every accept thread has returned

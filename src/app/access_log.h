@@ -8,16 +8,17 @@
 #include <chrono>
 #include <cstdint>
 
-#include "app/config.h"
 #include "app/dispatcher.h"
-#include "app/log.h"
+#include "common/log.h"
+#include "config/config.h"
 #include "http/request.h"
 
 namespace restd::app {
 
 // Logs the request `req`, answered with `status`, that started at `started`.
-[[gnu::always_inline]] inline void logRequest(const Config& config, const http::Request& req,
-                                              int status, const Served& served,
+[[gnu::always_inline]] inline void logRequest(const config::Config& config,
+                                              const http::Request& req, int status,
+                                              const Served& served,
                                               std::chrono::steady_clock::time_point started) {
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string_view>
 
-#include "app/config.h"
 #include "auth/jwt.h"
 #include "auth/principal.h"
+#include "config/config.h"
 #include "db/pool.h"
 #include "http/api_error.h"
 #include "http/body.h"
@@ -24,7 +24,7 @@ namespace restd::app {
 
 // Per-worker services shared by every request of that worker.
 struct Services {
-    const Config& config;
+    const config::Config& config;
     db::Pool& pool;
     std::chrono::steady_clock::time_point startedAt;
     std::chrono::system_clock::time_point startedAtWall;

@@ -2,10 +2,11 @@
 
 #include <charconv>
 
+#include "app/db_errors.h"
 #include "app/idempotency.h"
-#include "app/log.h"
 #include "auth/authenticate.h"
 #include "auth/policy.h"
+#include "common/log.h"
 #include "db/error.h"
 #include "http/etag.h"
 
@@ -176,7 +177,7 @@ void Dispatcher::fail(const http::Request& req, http::Response& res,
         return;
     }
     if (const auto* dbe = dynamic_cast<const db::Error*>(&e)) {
-        ApiError api = db::toApiError(*dbe);
+        ApiError api = apiErrorOf(*dbe);
         if (api.status() >= 500) {
             log::error(
                 "database error",
@@ -186,7 +187,7 @@ void Dispatcher::fail(const http::Request& req, http::Response& res,
         return;
     }
     log::error("unhandled exception", {{"requestId", req.requestId()}, {"error", e.what()}});
-    if (services_.config.appEnv == AppEnv::Development) {
+    if (services_.config.appEnv == config::AppEnv::Development) {
         res.sendError(ApiError(500, "INTERNAL_ERROR", e.what()), req.requestId());
     } else {
         res.sendError(ApiError::internal(), req.requestId());

@@ -118,7 +118,7 @@ void writeResponse(FCGX_Request& fcgi, const http::Response& res, std::string& o
 
 }  // namespace
 
-void serveOne(const Config& config, const Dispatcher& dispatcher, InFlight& slot,
+void serveOne(const config::Config& config, const Dispatcher& dispatcher, InFlight& slot,
               FCGX_Request& fcgi, http::Response& res, std::string& out) {
     auto started = Clock::now();
     http::Request req = http::Request::fromEnvironment(fcgi.envp);

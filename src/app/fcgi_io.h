@@ -8,16 +8,16 @@
 
 #include <string>
 
-#include "app/config.h"
 #include "app/dispatcher.h"
 #include "app/watchdog.h"
+#include "config/config.h"
 #include "http/response.h"
 
 namespace restd::app {
 
 // Serves the request FCGX_Accept_r just read on `fcgi`; `slot` shows it to the
 // watchdog meanwhile. `res` and `out` are the thread's, reused between requests.
-void serveOne(const Config& config, const Dispatcher& dispatcher, InFlight& slot,
+void serveOne(const config::Config& config, const Dispatcher& dispatcher, InFlight& slot,
               FCGX_Request& fcgi, http::Response& res, std::string& out);
 
 }  // namespace restd::app

@@ -6,9 +6,9 @@
 
 #include <atomic>
 
-#include "app/log.h"
 #include "common/digest.h"
 #include "common/hex.h"
+#include "common/log.h"
 
 namespace restd::app::idempotency {
 

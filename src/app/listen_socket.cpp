@@ -69,8 +69,8 @@ int openTcp(const std::string& spec, int backlog) {
 
 }  // namespace
 
-bool peerAllowed(const sockaddr* peer, const std::vector<IpAddress>& allowed) {
-    IpAddress address;
+bool peerAllowed(const sockaddr* peer, const std::vector<config::IpAddress>& allowed) {
+    config::IpAddress address;
     if (peer->sa_family == AF_INET) {
         const auto* in = reinterpret_cast<const sockaddr_in*>(peer);
         std::memcpy(address.bytes, &in->sin_addr, 4);
@@ -79,7 +79,7 @@ bool peerAllowed(const sockaddr* peer, const std::vector<IpAddress>& allowed) {
         char text[INET6_ADDRSTRLEN] = {};
         // Through the text form, so that an IPv4-mapped peer compares as IPv4.
         if (inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text) == nullptr) return false;
-        auto parsed = IpAddress::parse(text);
+        auto parsed = config::IpAddress::parse(text);
         if (!parsed) return false;
         address = *parsed;
     } else {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/config.h"
+#include "config/config.h"
 
 namespace restd::app {
 
@@ -26,7 +26,7 @@ struct ListenSocket {
 // in `allowed` (FCGI_WEB_SERVER_ADDRS), or with an empty list a loopback
 // peer only, so a TCP socket systemd hands over on a public address is safe
 // too.
-bool peerAllowed(const sockaddr* peer, const std::vector<IpAddress>& allowed);
+bool peerAllowed(const sockaddr* peer, const std::vector<config::IpAddress>& allowed);
 
 // Throws std::runtime_error with a message naming FCGI_LISTEN on failure.
 ListenSocket openListenSocket(const std::string& spec, int backlog);

@@ -16,10 +16,10 @@
 #include <cstring>
 #include <string>
 
-#include "app/log.h"
 #include "app/metrics.h"
-#include "app/version.h"
 #include "app/worker.h"
+#include "common/log.h"
+#include "common/version.h"
 
 namespace restd::app {
 
@@ -53,7 +53,7 @@ long ms(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-Master::Master(Config config)
+Master::Master(config::Config config)
     : config_(std::move(config)), startedAt_(std::chrono::system_clock::now()) {}
 
 pid_t Master::spawn() {
@@ -283,11 +283,11 @@ void Master::reload() {
                    static_cast<unsigned long long>(mono.tv_nsec) / 1000ULL);
     reloadStartedAt_ = Clock::now();
 
-    Config next;
+    config::Config next;
     std::vector<std::string> ignored;
     try {
-        next = Config::load(&ignored);
-    } catch (const ConfigError& e) {
+        next = config::Config::load(&ignored);
+    } catch (const config::ConfigError& e) {
         log::error("reload failed: invalid configuration; keeping the running one",
                    {{"error", e.what()}});
         sd_notify(0,
@@ -300,7 +300,7 @@ void Master::reload() {
     }
     std::vector<std::string_view> restart;
     for (std::string_view name : next.changedFrom(config_)) {
-        if (needsRestart(name)) restart.push_back(name);
+        if (config::needsRestart(name)) restart.push_back(name);
     }
     next.fcgiListen = config_.fcgiListen;
     next.listenBacklog = config_.listenBacklog;
@@ -309,7 +309,7 @@ void Master::reload() {
                   {{"names", joinNames(restart)}});
     }
     const std::string changed = joinNames(next.changedFrom(config_));
-    const LogLevel oldLevel = config_.logLevel;
+    const log::Level oldLevel = config_.logLevel;
     config_ = std::move(next);
     ++generation_;
     reloading_ = true;
@@ -383,8 +383,8 @@ int Master::run() {
         watchdogEvery_ = std::chrono::microseconds(watchdogUsec / 2);
     }
     log::info("restd starting",
-              {{"version", kVersion},
-               {"env", appEnvName(config_.appEnv)},
+              {{"version", common::kVersion},
+               {"env", config::appEnvName(config_.appEnv)},
                {"listen", socket_.fromSystemd ? "systemd socket" : config_.fcgiListen.c_str()},
                {"workers", config_.workers},
                {"threadsPerWorker", config_.threadsPerWorker},

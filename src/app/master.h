@@ -22,14 +22,14 @@
 #include <chrono>
 #include <vector>
 
-#include "app/config.h"
 #include "app/listen_socket.h"
+#include "config/config.h"
 
 namespace restd::app {
 
 class Master {
   public:
-    explicit Master(Config config);
+    explicit Master(config::Config config);
     int run();
 
   private:
@@ -56,7 +56,7 @@ class Master {
     void stopAll();
     void watchdog();
 
-    Config config_;
+    config::Config config_;
     long generation_ = 1;
     ListenSocket socket_;
     int signalFd_ = -1;

@@ -14,9 +14,9 @@
 #include <system_error>
 #include <utility>
 
-#include "app/log.h"
 #include "app/process_stats.h"
-#include "app/version.h"
+#include "common/log.h"
+#include "common/version.h"
 #include "db/pool.h"
 #include "router/route.h"
 
@@ -340,7 +340,7 @@ std::string Region::render(const ProcessStats& process) const {
     out.sample("restd_workers", {}, workers);
 
     out.family("restd_build_info", "gauge", "The running restd version (always 1).");
-    out.sample("restd_build_info", {{"version", kVersion}}, uint64_t{1});
+    out.sample("restd_build_info", {{"version", common::kVersion}}, uint64_t{1});
 
     out.family("process_cpu_seconds_total", "counter",
                "User and system CPU time of the master and all its workers, exited ones "
@@ -408,9 +408,7 @@ void recordRequest(std::string_view route, http::Method method, int status,
     if (gRegion) gRegion->recordRequest(route, method, status, took);
 }
 
-void countPoolTimeout() {
-    if (gRegion) gRegion->countPoolTimeout();
-}
+namespace {
 
 // The lock makes the last snapshot the last one stored: without it, two
 // threads could store their snapshots in the reverse order and leave a stale
@@ -422,10 +420,22 @@ void publishPool(const db::Pool& pool) {
     gRegion->setPoolConnections(gSlot, stats.inUse, stats.idle);
 }
 
-PoolCheckout::~PoolCheckout() {
-    if (!gRegion) return;
-    gRegion->observePoolWait(std::chrono::steady_clock::now() - started_);
-    publishPool(pool_);
+}  // namespace
+
+void observeDbPools() {
+    db::observePools({
+        .checkedOut =
+            [](const db::Pool& pool, std::chrono::nanoseconds waited) {
+                if (!gRegion) return;
+                gRegion->observePoolWait(waited);
+                publishPool(pool);
+            },
+        .released = publishPool,
+        .timedOut =
+            [] {
+                if (gRegion) gRegion->countPoolTimeout();
+            },
+    });
 }
 
 // The master is read first: a worker reaped after that is missing from both

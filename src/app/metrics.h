@@ -128,26 +128,9 @@ void countRestart(Restart why);
 // A worker, once the response is written.
 void recordRequest(std::string_view route, http::Method method, int status,
                    std::chrono::nanoseconds took);
-// db::Pool: a checkout gave up waiting (503).
-void countPoolTimeout();
-// db::Pool, after its connections changed: publishes in-use and idle counts.
-void publishPool(const db::Pool& pool);
-
-// Scope of one db::Pool::acquire(): on exit (return or throw) observes how
-// long the checkout took and publishes the pool's gauges. Create it before
-// taking the pool's lock, so that it runs after the lock is released.
-class PoolCheckout {
-  public:
-    explicit PoolCheckout(const db::Pool& pool)
-        : pool_(pool), started_(std::chrono::steady_clock::now()) {}
-    ~PoolCheckout();
-    PoolCheckout(const PoolCheckout&) = delete;
-    PoolCheckout& operator=(const PoolCheckout&) = delete;
-
-  private:
-    const db::Pool& pool_;
-    std::chrono::steady_clock::time_point started_;
-};
+// A worker, at start: makes every db::Pool of the process report checkout
+// waits, timeouts and its connection counts here (db::observePools).
+void observeDbPools();
 
 // GET /metrics: the exposition, with process_* read from /proc. Empty when
 // there is no region.

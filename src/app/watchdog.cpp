@@ -1,7 +1,7 @@
 // The request watchdog's check, run by the worker's main thread (see watchdog.h).
 #include "app/watchdog.h"
 
-#include "app/log.h"
+#include "common/log.h"
 
 namespace restd::app {
 

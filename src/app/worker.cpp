@@ -22,10 +22,10 @@
 
 #include "app/accept_loop.h"
 #include "app/dispatcher.h"
-#include "app/log.h"
 #include "app/metrics.h"
 #include "app/watchdog.h"
 #include "auth/bcrypt_gate.h"
+#include "common/log.h"
 #include "db/connection.h"
 #include "router/router.h"
 
@@ -41,7 +41,8 @@ void note(int noteFd, WorkerNote::Event event) {
 
 }  // namespace
 
-Worker::Worker(const Config& config, WorkerFds fds, std::chrono::system_clock::time_point startedAt)
+Worker::Worker(const config::Config& config, WorkerFds fds,
+               std::chrono::system_clock::time_point startedAt)
     : config_(config), fds_(fds), startedAt_(startedAt) {}
 
 int Worker::run() {
@@ -67,6 +68,7 @@ int Worker::run() {
     }
     db::initDriver();
     metrics::claimWorkerSlot();
+    metrics::observeDbPools();
     db::Pool pool(config_.db);
     auth::configureBcryptGate(config_.bcryptConcurrency);
     router::Router router(router::routeTable());

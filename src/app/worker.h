@@ -25,7 +25,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "app/config.h"
+#include "config/config.h"
 
 namespace restd::app {
 
@@ -55,12 +55,13 @@ struct WorkerFds {
 
 class Worker {
   public:
-    Worker(const Config& config, WorkerFds fds, std::chrono::system_clock::time_point startedAt);
+    Worker(const config::Config& config, WorkerFds fds,
+           std::chrono::system_clock::time_point startedAt);
     // Serves until stopped; returns the process exit code.
     int run();
 
   private:
-    const Config& config_;
+    const config::Config& config_;
     WorkerFds fds_;
     std::chrono::system_clock::time_point startedAt_;
 };

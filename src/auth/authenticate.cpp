@@ -27,7 +27,7 @@ std::variant<Claims, TokenError> verifyRemembered(std::string_view token, std::s
 
 }  // namespace
 
-Claims verifyBearer(const http::Request& req, const app::Config& config) {
+Claims verifyBearer(const http::Request& req, const config::Config& config) {
     auto header = req.header("authorization");
     if (!header) throw ApiError::unauthorized("Authentication required");
     std::string_view h = *header;

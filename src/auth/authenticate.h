@@ -18,7 +18,7 @@
 
 namespace restd::auth {
 
-Claims verifyBearer(const http::Request& req, const app::Config& config);
+Claims verifyBearer(const http::Request& req, const config::Config& config);
 Principal admit(const Claims& claims, std::optional<users::CallerRow> caller);
 Principal authenticate(const http::Request& req, app::Services& services);
 // The caller's row on its own (nullopt when there is none), for admit().

@@ -40,8 +40,6 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
 // behind it (Expired), each with the leeway.
 std::optional<TokenError> checkTimes(const Claims& claims, int64_t now);
 
-std::string base64UrlEncode(std::string_view bytes);
-std::optional<std::string> base64UrlDecode(std::string_view text);
 // `n` bytes from OpenSSL's CSPRNG.
 std::string randomBytes(size_t n);
 

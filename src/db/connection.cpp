@@ -96,7 +96,7 @@ uint64_t Statement::execute() {
 
 // ---- Connection
 
-Connection::Connection(const app::DbConfig& config) {
+Connection::Connection(const Settings& config) {
     sql::ConnectOptionsMap opts;
     if (!config.socket.empty()) {
         opts["hostName"] = sql::SQLString("localhost");

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "app/config.h"
 #include "db/error.h"
+#include "db/settings.h"
 
 namespace sql {
 class Connection;
@@ -63,7 +63,7 @@ class Statement {
 class Connection {
   public:
     // Opens a session (utf8mb4, UTC, statement time limit). Throws db::Error.
-    explicit Connection(const app::DbConfig& config);
+    explicit Connection(const Settings& config);
     ~Connection();
 
     // The statement for `sql`, prepared once per connection and reused.

@@ -50,22 +50,4 @@ bool Error::connectionLost() const {
     }
 }
 
-http::ApiError toApiError(const Error& e) {
-    switch (e.kind()) {
-        case ErrorKind::Duplicate:
-            return http::ApiError::conflict("Resource already exists");
-        case ErrorKind::ForeignKey:
-            return http::ApiError::conflict("A referenced resource does not exist");
-        case ErrorKind::Deadlock:
-            return http::ApiError::unavailable("Database is busy, retry shortly");
-        case ErrorKind::Unavailable:
-            return http::ApiError::unavailable("Database unavailable, retry shortly");
-        case ErrorKind::Timeout:
-            return http::ApiError::unavailable("Database query took too long");
-        case ErrorKind::Other:
-            break;
-    }
-    return http::ApiError::internal();
-}
-
 }  // namespace restd::db

@@ -1,12 +1,11 @@
 // db::Error: what the database layer throws. Connector/C++ exceptions are
 // caught at the edge of src/db and turned into one of these kinds, so nothing
-// above src/db sees sql:: types. toApiError maps a kind to the HTTP contract.
+// above src/db sees sql:: types. src/db knows nothing of HTTP: the dispatcher
+// maps a kind to the HTTP contract (app/db_errors.h).
 #pragma once
 
 #include <stdexcept>
 #include <string>
-
-#include "http/api_error.h"
 
 namespace restd::db {
 
@@ -16,21 +15,28 @@ enum class ErrorKind {
     Deadlock,     // 1213/1205: transaction may be retried
     Unavailable,  // connection lost/refused, pool wait exceeded, server shutting down
     Timeout,      // 1969/1317: statement time limit hit
+    // A list's own statement limit (DB_LIST_TIMEOUT_MS), hit by a list that
+    // is searched (the client's search text decides the cost) or not.
+    SearchTimeout,
+    ListTimeout,
+    BadCursor,  // a list cursor that is forged or belongs to another sort
     Other,
 };
 
 class Error : public std::runtime_error {
   public:
-    Error(ErrorKind kind, int code, const std::string& message)
-        : std::runtime_error(message), kind_(kind), code_(code) {}
+    Error(ErrorKind kind, int code, const std::string& message, int limitMs = 0)
+        : std::runtime_error(message), kind_(kind), code_(code), limitMs_(limitMs) {}
     ErrorKind kind() const { return kind_; }
-    int code() const { return code_; }  // MariaDB/client error number, 0 for pool errors
+    int code() const { return code_; }        // MariaDB/client error number, 0 for restd's own
+    int limitMs() const { return limitMs_; }  // SearchTimeout, ListTimeout: the limit hit
     // The connection that raised it cannot be used again.
     bool connectionLost() const;
 
   private:
     ErrorKind kind_;
     int code_;
+    int limitMs_;
 };
 
 // Classifies a MariaDB server or client error number.
@@ -47,8 +53,5 @@ auto onDuplicate(Fn&& fn, Conflict&& conflict) {
         throw conflict(e);
     }
 }
-
-// The envelope error for a database failure. Other -> 500 (the caller logs it).
-http::ApiError toApiError(const Error& error);
 
 }  // namespace restd::db

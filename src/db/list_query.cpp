@@ -5,11 +5,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "app/log.h"
-#include "auth/jwt.h"
+#include "common/base64.h"
 #include "common/digest.h"
+#include "common/log.h"
 #include "db/count_cache.h"
-#include "http/api_error.h"
 
 namespace restd::db {
 
@@ -22,21 +21,21 @@ std::string encodeCursor(const Cursor& c, std::string_view key) {
     w.String(c.value.c_str(), static_cast<rapidjson::SizeType>(c.value.size()));
     w.Int64(c.id);
     w.EndArray();
-    std::string payload = auth::base64UrlEncode({buf.GetString(), buf.GetSize()});
+    std::string payload = common::base64UrlEncode({buf.GetString(), buf.GetSize()});
     std::string tag = common::hmacSha256(key, payload).substr(0, 16);
-    return payload + "." + auth::base64UrlEncode(tag);
+    return payload + "." + common::base64UrlEncode(tag);
 }
 
 std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key) {
     size_t dot = text.find('.');
     if (dot == std::string_view::npos) return std::nullopt;
     std::string_view payload = text.substr(0, dot);
-    auto tag = auth::base64UrlDecode(text.substr(dot + 1));
+    auto tag = common::base64UrlDecode(text.substr(dot + 1));
     std::string expected = common::hmacSha256(key, payload).substr(0, 16);
     if (!tag || tag->size() != expected.size() ||
         CRYPTO_memcmp(tag->data(), expected.data(), expected.size()) != 0)
         return std::nullopt;
-    auto json = auth::base64UrlDecode(payload);
+    auto json = common::base64UrlDecode(payload);
     if (!json) return std::nullopt;
     rapidjson::Document d;
     d.Parse(json->data(), json->size());
@@ -232,19 +231,11 @@ Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
         // Without a list limit, the session's statement limit tripped: the
         // database's usual 503.
         if (e.kind() != ErrorKind::Timeout || !limited || conn.listTimeoutMs() == 0) throw;
-        app::log::warn(
+        log::warn(
             "list statement over DB_LIST_TIMEOUT_MS",
             {{"table", q.table}, {"limitMs", conn.listTimeoutMs()}, {"searched", q.searched}});
-        const std::string limit = std::to_string(conn.listTimeoutMs()) + " ms";
-        if (q.searched) {
-            throw http::ApiError::validation(
-                {{"search",
-                  "This search takes longer than a list may (" + limit +
-                      "): narrow the list with a filter, or search for other text",
-                  "query"}});
-        }
-        throw http::ApiError::unavailable("The list took longer than a list may (" + limit +
-                                          "), retry shortly");
+        throw Error(q.searched ? ErrorKind::SearchTimeout : ErrorKind::ListTimeout, e.code(),
+                    "list statement over DB_LIST_TIMEOUT_MS", conn.listTimeoutMs());
     }
 }
 
@@ -269,9 +260,7 @@ namespace restd::db {
 void applyCursor(PageQuery& q, const std::string& text, std::string_view key) {
     auto cursor = decodeCursor(text, key);
     if (!cursor || cursor->field != q.sort.field || cursor->descending != q.descending) {
-        throw http::ApiError::validation(
-            {{"cursor", "Invalid cursor (it must come from meta.nextCursor of the same sort)",
-              "query"}});
+        throw Error(ErrorKind::BadCursor, 0, "invalid list cursor");
     }
     q.after = std::move(*cursor);
 }

@@ -116,8 +116,8 @@ std::string countSql(const PageQuery& q);
 void bindAll(Statement& st, const std::vector<Param>& params);
 std::vector<Param> pageParams(const PageQuery& q);
 
-// Switches `q` to keyset mode after `cursor`. Throws ApiError 400 when the
-// cursor is forged or belongs to another sort.
+// Switches `q` to keyset mode after `cursor`. Throws Error(BadCursor) when
+// the cursor is forged or belongs to another sort.
 void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
 
 // The COUNT(*) of the query's matches: exact up to CountCache::kExactBelow,

@@ -1,7 +1,6 @@
 #include "db/pool.h"
 
-#include "app/log.h"
-#include "app/metrics.h"
+#include "common/log.h"
 
 namespace restd::db {
 
@@ -10,7 +9,7 @@ namespace {
 constexpr auto kValidateAfter = std::chrono::seconds(5);
 }  // namespace
 
-Pool::Pool(app::DbConfig config) : config_(std::move(config)) {}
+Pool::Pool(Settings config) : config_(std::move(config)) {}
 
 Pool::~Pool() = default;
 
@@ -18,9 +17,33 @@ Pool::Lease::~Lease() {
     if (conn_) pool_->release(std::move(conn_));
 }
 
+namespace {
+
+PoolObserver gObserver;
+
+// Scope of one acquire(): reports its wait on exit, after the lock is released.
+class Checkout {
+  public:
+    explicit Checkout(const Pool& pool) : pool_(pool), started_(std::chrono::steady_clock::now()) {}
+    ~Checkout() {
+        if (gObserver.checkedOut)
+            gObserver.checkedOut(pool_, std::chrono::steady_clock::now() - started_);
+    }
+    Checkout(const Checkout&) = delete;
+    Checkout& operator=(const Checkout&) = delete;
+
+  private:
+    const Pool& pool_;
+    std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+
+void observePools(PoolObserver observer) { gObserver = observer; }
+
 Pool::Lease Pool::acquire() {
     using Clock = std::chrono::steady_clock;
-    app::metrics::PoolCheckout checkout(*this);  // metrics: wait time, then gauges
+    Checkout checkout(*this);  // declared before the lock: reports after it is released
     const auto deadline = Clock::now() + std::chrono::milliseconds(config_.poolWaitMs);
     std::unique_lock lock(mutex_);
     while (true) {
@@ -36,7 +59,7 @@ Pool::Lease Pool::acquire() {
             if (!expired && stale) {
                 lock.unlock();
                 bool alive = conn->isAlive();
-                if (!alive) app::log::warn("db connection lost while idle; it will be replaced");
+                if (!alive) log::warn("db connection lost while idle; it will be replaced");
                 lock.lock();
                 expired = !alive;
                 if (!alive) noteTrouble(true);
@@ -61,7 +84,7 @@ Pool::Lease Pool::acquire() {
                     const auto since = troubleSince_;
                     lost_ = failedConnects_ = 0;
                     lock.unlock();
-                    app::log::info(
+                    log::info(
                         "db reconnected",
                         {{"lostConnections", lost},
                          {"failedConnects", failed},
@@ -83,7 +106,7 @@ Pool::Lease Pool::acquire() {
         bool woke = available_.wait_until(lock, deadline) == std::cv_status::no_timeout;
         --waiting_;
         if (!woke && Clock::now() >= deadline) {
-            app::metrics::countPoolTimeout();
+            if (gObserver.timedOut) gObserver.timedOut();
             throw Error(ErrorKind::Unavailable, 0, "database pool exhausted");
         }
     }
@@ -110,9 +133,9 @@ void Pool::release(std::unique_ptr<Connection> conn) {
             idle_.push_back(std::move(conn));
         }
     }
-    if (discard) app::log::warn("db connection lost; it will be replaced");
+    if (discard) log::warn("db connection lost; it will be replaced");
     available_.notify_one();
-    app::metrics::publishPool(*this);
+    if (gObserver.released) gObserver.released(*this);
 }
 
 void Pool::noteTrouble(bool connectionLost) {

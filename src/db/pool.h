@@ -13,8 +13,8 @@
 #include <mutex>
 #include <vector>
 
-#include "app/config.h"
 #include "db/connection.h"
+#include "db/settings.h"
 
 namespace restd::db {
 
@@ -24,9 +24,24 @@ struct PoolStats {
     int waiting = 0;
 };
 
+class Pool;
+
+// What pools report as they work, for restd's metrics (installed by the
+// worker at start; app/metrics.cpp). Process-wide; set before threads start.
+// Each member may be null.
+struct PoolObserver {
+    // Every acquire(), returned or thrown, after the pool's lock is released.
+    void (*checkedOut)(const Pool& pool, std::chrono::nanoseconds waited) = nullptr;
+    // A connection came back (or was discarded).
+    void (*released)(const Pool& pool) = nullptr;
+    // A checkout gave up waiting (the request gets 503).
+    void (*timedOut)() = nullptr;
+};
+void observePools(PoolObserver observer);
+
 class Pool {
   public:
-    explicit Pool(app::DbConfig config);
+    explicit Pool(Settings config);
     ~Pool();
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
@@ -68,7 +83,7 @@ class Pool {
     // Under mutex_: a connection was found dead, or a connect failed.
     void noteTrouble(bool connectionLost);
 
-    const app::DbConfig config_;
+    const Settings config_;
     mutable std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;  // most recently used at the back

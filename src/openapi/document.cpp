@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/version.h"
+#include "common/version.h"
 #include "db/list_query.h"
 #include "openapi/fixed_parts.h"
 
@@ -709,7 +709,7 @@ std::string buildDocument(std::span<const Route> routes) {
     key(w, "title");
     str(w, "restd API");
     key(w, "version");
-    str(w, app::kVersion);
+    str(w, common::kVersion);
     key(w, "description");
     str(w, kDescription);
     w.EndObject();

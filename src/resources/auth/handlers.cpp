@@ -7,6 +7,7 @@
 #include "auth/bcrypt_gate.h"
 #include "auth/jwt.h"
 #include "auth/password.h"
+#include "common/base64.h"
 #include "common/digest.h"
 #include "db/transaction.h"
 #include "resources/auth/repository.h"
@@ -29,7 +30,7 @@ const std::string& dummyHash(int cost) {
     static std::once_flag once;
     static std::string hash;
     std::call_once(once, [cost] {
-        hash = auth::gatedHash(auth::base64UrlEncode(auth::randomBytes(12)), cost).value_or("");
+        hash = auth::gatedHash(common::base64UrlEncode(auth::randomBytes(12)), cost).value_or("");
     });
     return hash;
 }

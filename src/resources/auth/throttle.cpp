@@ -36,7 +36,7 @@ constexpr std::string_view kReset = "DELETE FROM login_throttle WHERE account_ke
 
 }  // namespace
 
-std::string accountKey(const app::Config& config, std::string_view email) {
+std::string accountKey(const config::Config& config, std::string_view email) {
     return common::hmacSha256(config.jwtSecret, "login-throttle:" + std::string(email));
 }
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/config.h"
+#include "config/config.h"
 #include "db/connection.h"
 #include "http/api_error.h"
 
@@ -26,7 +26,7 @@ inline constexpr int kMaxDelaySeconds = 900;
 inline constexpr int kForgetAfterSeconds = 86400;
 
 // 32 raw bytes for an email already trimmed and lower-cased.
-std::string accountKey(const app::Config& config, std::string_view email);
+std::string accountKey(const config::Config& config, std::string_view email);
 
 // Throws 429 RATE_LIMITED with Retry-After while the account is refused.
 void refuseWhileBlocked(db::Connection& conn, std::string_view key);

@@ -1,12 +1,13 @@
 #include "resources/auth/tokens.h"
 
 #include "auth/jwt.h"
+#include "common/base64.h"
 #include "common/digest.h"
 #include "resources/auth/repository.h"
 
 namespace restd::auth_tokens {
 
-TokenPair issue(db::Connection& conn, const app::Config& config, const users::User& user,
+TokenPair issue(db::Connection& conn, const config::Config& config, const users::User& user,
                 std::string familyId) {
     int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch())
@@ -15,7 +16,7 @@ TokenPair issue(db::Connection& conn, const app::Config& config, const users::Us
     TokenPair pair;
     pair.accessToken = auth::signToken(claims, config.jwtSecret);
     pair.expiresIn = config.jwtTtlSeconds;
-    pair.refreshToken = auth::base64UrlEncode(auth::randomBytes(32));
+    pair.refreshToken = common::base64UrlEncode(auth::randomBytes(32));
     if (familyId.empty()) familyId = auth::randomBytes(16);
     repository::insert(conn, user.id, familyId, common::sha256(pair.refreshToken),
                        config.refreshTtlSeconds);

@@ -19,7 +19,7 @@ struct TokenPair {
 };
 
 // `familyId` empty: a new family (a new session).
-TokenPair issue(db::Connection& conn, const app::Config& config, const users::User& user,
+TokenPair issue(db::Connection& conn, const config::Config& config, const users::User& user,
                 std::string familyId = {});
 
 // {user, token, refreshToken, expiresIn}

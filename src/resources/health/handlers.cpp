@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "app/version.h"
 #include "common/time.h"
+#include "common/version.h"
 
 namespace restd::health {
 
@@ -36,7 +36,7 @@ void getHealth(app::Context& ctx) {
         w.Key("uptime");
         w.Double(std::round(uptime * 1000) / 1000);
         w.Key("version");
-        w.String(app::kVersion);
+        w.String(common::kVersion);
         w.EndObject();
     });
     ctx.res.setHeader("Cache-Control", "no-store");

@@ -73,10 +73,10 @@ const router::Route kRoutes[] = {
 };
 
 struct Fixture {
-    app::Config config = [] {
-        app::Config c;
+    config::Config config = [] {
+        config::Config c;
         c.maxBodyBytes = 128;
-        c.appEnv = app::AppEnv::Production;
+        c.appEnv = config::AppEnv::Production;
         c.clientUrls = {"http://ok.example"};
         c.jwtSecret = "dispatcher-test-secret";
         return c;
@@ -109,7 +109,7 @@ struct Fixture {
 BOOST_FIXTURE_TEST_SUITE(app_dispatcher, Fixture)
 
 // A token for user 7 at token version 3, and the headers admitsCaller reads.
-http::Params bearer(const app::Config& config, http::Params more = {}) {
+http::Params bearer(const config::Config& config, http::Params more = {}) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();

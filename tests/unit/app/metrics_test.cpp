@@ -12,7 +12,7 @@
 #include <string>
 
 #include "../../support/prometheus_text.h"
-#include "app/version.h"
+#include "common/version.h"
 
 using namespace restd;
 using namespace std::chrono_literals;
@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(every_family_has_help_and_type_even_before_any_request) {
     BOOST_TEST(e.family("http_requests_total")->samples.empty());
     BOOST_TEST(e.family("http_request_duration_seconds")->samples.empty());
     BOOST_TEST(e.valueOr0("restd_worker_restarts_total", {{"reason", "crash"}}) == 0);
-    BOOST_TEST(e.value("restd_build_info", {{"version", app::kVersion}}).value_or(0) == 1);
+    BOOST_TEST(e.value("restd_build_info", {{"version", common::kVersion}}).value_or(0) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(counts_requests_by_route_pattern_method_and_status) {
@@ -228,7 +228,6 @@ BOOST_AUTO_TEST_CASE(counts_of_a_forked_child_are_seen_by_the_parent) {
 BOOST_AUTO_TEST_CASE(hooks_do_nothing_without_a_region) {
     app::metrics::recordRequest("/a", Method::Get, 200, 1ms);
     app::metrics::countRestart(Restart::Crash);
-    app::metrics::countPoolTimeout();
     app::metrics::workerReaped(1);
     BOOST_TEST(app::metrics::render().empty());
 }

@@ -8,11 +8,11 @@
 #include <cstring>
 #include <string>
 
-#include "app/config.h"
 #include "app/listen_socket.h"
+#include "config/config.h"
 
-using restd::app::parseAddressList;
 using restd::app::peerAllowed;
+using restd::config::parseAddressList;
 
 namespace {
 
@@ -33,7 +33,7 @@ bool allowed(const std::string& from, const std::string& list) {
     sockaddr_storage s = peer(from);
     return peerAllowed(
         reinterpret_cast<const sockaddr*>(&s),
-        list.empty() ? std::vector<restd::app::IpAddress>{} : parseAddressList(list));
+        list.empty() ? std::vector<restd::config::IpAddress>{} : parseAddressList(list));
 }
 
 }  // namespace

@@ -9,9 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "common/base64.h"
 #include "common/digest.h"
 
 using namespace restd::auth;
+using restd::common::base64UrlDecode;
+using restd::common::base64UrlEncode;
 using restd::common::hmacSha256;
 
 namespace {
@@ -93,15 +96,6 @@ BOOST_AUTO_TEST_CASE(signs_the_hs256_example_of_rfc_7515_appendix_a1) {
         "VlfQ";
     BOOST_TEST(base64UrlEncode(hmacSha256(key, input)) ==
                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-}
-
-BOOST_AUTO_TEST_CASE(base64url_has_no_padding_and_refuses_padding_and_other_alphabets) {
-    BOOST_TEST(base64UrlEncode("\xfb\xff") == "-_8");
-    BOOST_TEST(base64UrlEncode("f") == "Zg");
-    BOOST_TEST(base64UrlDecode("-_8").value_or("") == "\xfb\xff");
-    BOOST_TEST(!base64UrlDecode("Zg==").has_value());
-    BOOST_TEST(!base64UrlDecode("+/8").has_value());
-    BOOST_TEST(!base64UrlDecode("Z").has_value());  // one char never encodes a byte
 }
 
 BOOST_AUTO_TEST_CASE(signed_tokens_carry_an_openssl_computed_signature_and_verify) {

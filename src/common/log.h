@@ -9,9 +9,9 @@
 #include <string_view>
 #include <variant>
 
-#include "app/config.h"
+namespace restd::log {
 
-namespace restd::app::log {
+enum class Level { Debug, Info, Warn, Error };
 
 struct Field {
     std::string_view key;
@@ -27,27 +27,28 @@ struct Field {
     Field(std::string_view k, std::nullptr_t) : key(k), value(nullptr) {}
 };
 
-void setLevel(LogLevel level);
-bool enabled(LogLevel level);
+void setLevel(log::Level level);
+bool enabled(log::Level level);
 
 // {"time","level","msg","pid",<fields>...}
-void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields = {});
+void write(log::Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 
 // The line write() would write, newline included, whatever the level. Valid
 // until this thread's next format() or write().
-std::string_view format(LogLevel level, std::string_view msg, std::initializer_list<Field> fields);
+std::string_view format(log::Level level, std::string_view msg,
+                        std::initializer_list<Field> fields);
 
 inline void debug(std::string_view msg, std::initializer_list<Field> f = {}) {
-    write(LogLevel::Debug, msg, f);
+    write(log::Level::Debug, msg, f);
 }
 inline void info(std::string_view msg, std::initializer_list<Field> f = {}) {
-    write(LogLevel::Info, msg, f);
+    write(log::Level::Info, msg, f);
 }
 inline void warn(std::string_view msg, std::initializer_list<Field> f = {}) {
-    write(LogLevel::Warn, msg, f);
+    write(log::Level::Warn, msg, f);
 }
 inline void error(std::string_view msg, std::initializer_list<Field> f = {}) {
-    write(LogLevel::Error, msg, f);
+    write(log::Level::Error, msg, f);
 }
 
-}  // namespace restd::app::log
+}  // namespace restd::log

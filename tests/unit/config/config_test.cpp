@@ -1,4 +1,4 @@
-#include "app/config.h"
+#include "config/config.h"
 
 #include <unistd.h>
 
@@ -12,10 +12,10 @@
 #include <utility>
 #include <vector>
 
-using restd::app::AppEnv;
-using restd::app::Config;
-using restd::app::ConfigError;
-using restd::app::parseEnvFile;
+using restd::config::AppEnv;
+using restd::config::Config;
+using restd::config::ConfigError;
+using restd::config::parseEnvFile;
 
 namespace {
 
@@ -94,7 +94,7 @@ struct TempFile {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(app_config)
+BOOST_AUTO_TEST_SUITE(config_settings)
 
 BOOST_AUTO_TEST_CASE(applies_documented_defaults) {
     Config c = load({{"JWT_SECRET", "s"}});
@@ -209,7 +209,8 @@ BOOST_AUTO_TEST_CASE(app_env_remembers_whether_it_was_given) {
 }
 
 BOOST_AUTO_TEST_CASE(web_server_addrs_parse_ipv4_ipv6_and_blanks) {
-    auto list = restd::app::parseAddressList(" 10.0.0.5,::1 ,192.168.1.2,::ffff:10.0.0.6,10.0.0.5");
+    auto list =
+        restd::config::parseAddressList(" 10.0.0.5,::1 ,192.168.1.2,::ffff:10.0.0.6,10.0.0.5");
     BOOST_REQUIRE_EQUAL(list.size(), 4u);
     BOOST_TEST(list[0].text() == "10.0.0.5");
     BOOST_TEST(list[1].text() == "::1");
@@ -218,7 +219,7 @@ BOOST_AUTO_TEST_CASE(web_server_addrs_parse_ipv4_ipv6_and_blanks) {
     BOOST_TEST(!list[3].v6);
     BOOST_TEST(list[1].isLoopback());
     BOOST_TEST(!list[0].isLoopback());
-    BOOST_TEST(restd::app::IpAddress::parse("127.3.4.5")->isLoopback());
+    BOOST_TEST(restd::config::IpAddress::parse("127.3.4.5")->isLoopback());
 }
 
 BOOST_AUTO_TEST_CASE(web_server_addrs_refuse_names_ranges_and_empty_entries) {
@@ -256,15 +257,15 @@ BOOST_AUTO_TEST_CASE(a_tcp_listen_off_loopback_needs_web_server_addrs) {
 }
 
 BOOST_AUTO_TEST_CASE(only_socket_settings_need_a_restart) {
-    BOOST_TEST(restd::app::needsRestart("FCGI_LISTEN"));
-    BOOST_TEST(restd::app::needsRestart("LISTEN_BACKLOG"));
-    BOOST_TEST(!restd::app::needsRestart("WORKERS"));
-    BOOST_TEST(!restd::app::needsRestart("CLIENT_URL"));
+    BOOST_TEST(restd::config::needsRestart("FCGI_LISTEN"));
+    BOOST_TEST(restd::config::needsRestart("LISTEN_BACKLOG"));
+    BOOST_TEST(!restd::config::needsRestart("WORKERS"));
+    BOOST_TEST(!restd::config::needsRestart("CLIENT_URL"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(app_env_file)
+BOOST_AUTO_TEST_SUITE(config_env_file)
 
 BOOST_AUTO_TEST_CASE(reads_assignments_and_skips_comments_and_blank_lines) {
     std::vector<std::string> got = parsed(
@@ -312,7 +313,7 @@ BOOST_AUTO_TEST_CASE(file_values_override_the_environment) {
     Config c = Config::load(&ignored);
     BOOST_TEST(c.workers == 3);
     BOOST_TEST(c.jwtSecret == "from-env");
-    BOOST_TEST((c.logLevel == restd::app::LogLevel::Warn));
+    BOOST_TEST((c.logLevel == restd::log::Level::Warn));
     BOOST_REQUIRE(c.clientUrls.size() == 1u);
     BOOST_TEST(c.clientUrls[0] == "http://from-file.example");
     BOOST_TEST(ignored == std::vector<std::string>{"NOT_A_SETTING"},

@@ -1,4 +1,4 @@
-#include "app/log.h"
+#include "common/log.h"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -14,11 +14,11 @@
 
 #include "common/time.h"
 
-namespace restd::app::log {
+namespace restd::log {
 
 namespace {
 
-std::atomic<LogLevel> gLevel{LogLevel::Info};
+std::atomic<log::Level> gLevel{log::Level::Info};
 
 // getpid() is a system call on every log line otherwise; the pid only changes
 // in the child of a fork, which forgets the cached one.
@@ -34,15 +34,15 @@ int pid() {
     return p;
 }
 
-std::string_view levelName(LogLevel l) {
+std::string_view levelName(log::Level l) {
     switch (l) {
-        case LogLevel::Debug:
+        case log::Level::Debug:
             return "debug";
-        case LogLevel::Info:
+        case log::Level::Info:
             return "info";
-        case LogLevel::Warn:
+        case log::Level::Warn:
             return "warn";
-        case LogLevel::Error:
+        case log::Level::Error:
             return "error";
     }
     return "info";
@@ -134,11 +134,12 @@ size_t maxSize(std::string_view s) { return kMaxEscaped * s.size() + 2; }
 
 }  // namespace
 
-void setLevel(LogLevel level) { gLevel.store(level, std::memory_order_relaxed); }
+void setLevel(log::Level level) { gLevel.store(level, std::memory_order_relaxed); }
 
-bool enabled(LogLevel level) { return level >= gLevel.load(std::memory_order_relaxed); }
+bool enabled(log::Level level) { return level >= gLevel.load(std::memory_order_relaxed); }
 
-std::string_view format(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
+std::string_view format(log::Level level, std::string_view msg,
+                        std::initializer_list<Field> fields) {
     char time[common::kIsoTimeSize];
     common::formatIsoTime(std::chrono::system_clock::now(), time);
     std::string_view levelText = levelName(level);
@@ -171,7 +172,7 @@ std::string_view format(LogLevel level, std::string_view msg, std::initializer_l
     return {line.data(), static_cast<size_t>(out - line.data())};
 }
 
-void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
+void write(log::Level level, std::string_view msg, std::initializer_list<Field> fields) {
     if (!enabled(level)) return;
     std::string_view line = format(level, msg, fields);
     const char* p = line.data();
@@ -184,4 +185,4 @@ void write(LogLevel level, std::string_view msg, std::initializer_list<Field> fi
     }
 }
 
-}  // namespace restd::app::log
+}  // namespace restd::log

@@ -15,7 +15,10 @@
 #include <utility>
 #include <vector>
 
-namespace restd::app {
+#include "common/log.h"
+#include "db/settings.h"
+
+namespace restd::config {
 
 class ConfigError : public std::runtime_error {
   public:
@@ -45,27 +48,6 @@ std::vector<IpAddress> parseAddressList(std::string_view text);
 // Whether the host of a "host:port" FCGI_LISTEN is a loopback address:
 // 127.0.0.0/8, [::1] or localhost. An empty host (every address) is not.
 bool isLoopbackListen(std::string_view spec);
-enum class LogLevel { Debug, Info, Warn, Error };
-
-struct DbConfig {
-    std::string host = "127.0.0.1";
-    int port = 3306;
-    std::string socket;  // when set, used instead of host:port
-    std::string name = "restd";
-    std::string user = "restd";
-    std::string password;
-    // 0: one per accept thread (THREADS_PER_WORKER), so no request ever waits
-    // for a connection; a smaller pool makes requests queue inside restd.
-    int poolMax = 0;
-    int poolIdleTimeoutMs = 30000;
-    int connectTimeoutMs = 2000;
-    int poolWaitMs = 1000;
-    int maxLifetimeMs = 3600000;
-    int statementTimeoutMs = 10000;  // MariaDB max_statement_time per session
-    // A list's page statement, and the COUNT of a searched list: reads whose
-    // cost the client chooses, so they get a shorter bound. 0: none.
-    int listTimeoutMs = 2000;
-};
 
 struct Config {
     AppEnv appEnv = AppEnv::Development;
@@ -80,7 +62,7 @@ struct Config {
     long maxRequestsPerWorker = 0;  // 0: never recycle
     int graceSeconds = 10;
     int requestTimeoutSeconds = 30;  // 0: requests may run forever
-    DbConfig db;
+    db::Settings db;
     std::string jwtSecret;
     int jwtTtlSeconds = 900;
     int refreshTtlSeconds = 2592000;
@@ -88,7 +70,7 @@ struct Config {
     int bcryptConcurrency = 0;  // bcrypt computations at once per worker; 0: one per core
     std::vector<std::string> clientUrls{"http://localhost:3000"};
     size_t maxBodyBytes = 1048576;
-    LogLevel logLevel = LogLevel::Info;
+    log::Level logLevel = log::Level::Info;
     int slowRequestMs = 1000;
 
     // `lookup` returns the variable's value or nullptr. Throws ConfigError.
@@ -119,4 +101,4 @@ std::vector<std::pair<std::string, std::string>> parseEnvFile(std::string_view t
 
 std::string_view appEnvName(AppEnv env);
 
-}  // namespace restd::app
+}  // namespace restd::config

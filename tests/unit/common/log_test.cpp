@@ -1,7 +1,7 @@
 // Log lines are built by hand (app/log.cpp); every one must still be a JSON
 // object that a strict parser reads back to the values given, whatever bytes
 // a client put in a path or an id.
-#include "app/log.h"
+#include "common/log.h"
 
 #include <rapidjson/document.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 #include <limits>
 #include <string>
 
-using namespace restd::app;
+using namespace restd;
 
 namespace {
 
@@ -30,10 +30,10 @@ std::string stringOf(const rapidjson::Value& v) { return {v.GetString(), v.GetSt
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(app_log)
+BOOST_AUTO_TEST_SUITE(common_log)
 
 BOOST_AUTO_TEST_CASE(fixed_keys_come_first_then_the_fields_in_order) {
-    auto doc = parseLine(log::format(LogLevel::Warn, "slow request",
+    auto doc = parseLine(log::format(log::Level::Warn, "slow request",
                                      {{"requestId", "abc"}, {"status", 404}, {"ok", true}}));
     std::string order;
     for (const auto& m : doc.GetObject()) order += stringOf(m.name) + ",";
@@ -52,17 +52,17 @@ BOOST_AUTO_TEST_CASE(strings_with_quotes_backslashes_and_control_bytes_read_back
     std::string nasty = "a\"b\\c\nd\re\tf\bg\fh";
     nasty += '\0';
     nasty += "\x01\x1f\x7f/\xc3\xa9/\xff end";  // DEL, UTF-8 and a stray byte pass through
-    auto doc = parseLine(log::format(LogLevel::Info, "request", {{"path", nasty}}));
+    auto doc = parseLine(log::format(log::Level::Info, "request", {{"path", nasty}}));
     BOOST_TEST(stringOf(doc["path"]) == nasty);
     // The message and the field names are escaped the same way.
-    auto doc2 = parseLine(log::format(LogLevel::Info, "say \"hi\"\n", {{"k\"ey", 1}}));
+    auto doc2 = parseLine(log::format(log::Level::Info, "say \"hi\"\n", {{"k\"ey", 1}}));
     BOOST_TEST(stringOf(doc2["msg"]) == "say \"hi\"\n");
     BOOST_TEST(doc2["k\"ey"].GetInt() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(numbers_and_null_keep_their_values) {
     auto doc =
-        parseLine(log::format(LogLevel::Error, "n",
+        parseLine(log::format(log::Level::Error, "n",
                               {{"big", static_cast<long long>(std::numeric_limits<int64_t>::min())},
                                {"ms", 0.714},
                                {"whole", 12.0},
@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(numbers_and_null_keep_their_values) {
 BOOST_AUTO_TEST_CASE(a_long_value_is_written_whole) {
     std::string path(70000, 'x');
     path[35000] = '"';
-    auto doc = parseLine(log::format(LogLevel::Debug, "request", {{"path", path}}));
+    auto doc = parseLine(log::format(log::Level::Debug, "request", {{"path", path}}));
     BOOST_TEST(stringOf(doc["path"]) == path);
     BOOST_TEST(stringOf(doc["level"]) == "debug");
 }
@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(a_long_value_is_written_whole) {
 BOOST_AUTO_TEST_CASE(text_that_is_all_escapes_fits_the_line) {
     // Every byte becomes \u00XX, six bytes: the worst case the line is sized for.
     std::string controls(3000, '\x01');
-    auto doc = parseLine(log::format(LogLevel::Info, controls,
+    auto doc = parseLine(log::format(log::Level::Info, controls,
                                      {{controls, controls}, {"b", std::string_view(controls)}}));
     BOOST_TEST(stringOf(doc["msg"]) == controls);
     BOOST_TEST(stringOf(doc[controls.c_str()]) == controls);

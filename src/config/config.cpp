@@ -1,4 +1,4 @@
-#include "app/config.h"
+#include "config/config.h"
 
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <map>
 #include <sstream>
 
-namespace restd::app {
+namespace restd::config {
 
 namespace {
 
@@ -219,13 +219,13 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     if (const char* level = r.raw("LOG_LEVEL")) {
         std::string_view l(level);
         if (l == "debug")
-            c.logLevel = LogLevel::Debug;
+            c.logLevel = log::Level::Debug;
         else if (l == "info")
-            c.logLevel = LogLevel::Info;
+            c.logLevel = log::Level::Info;
         else if (l == "warn")
-            c.logLevel = LogLevel::Warn;
+            c.logLevel = log::Level::Warn;
         else if (l == "error")
-            c.logLevel = LogLevel::Error;
+            c.logLevel = log::Level::Error;
         else
             throw ConfigError("LOG_LEVEL must be debug, info, warn or error, got '" +
                               std::string(l) + "'");
@@ -370,4 +370,4 @@ std::vector<std::pair<std::string, std::string>> parseEnvFile(std::string_view t
     return out;
 }
 
-}  // namespace restd::app
+}  // namespace restd::config

@@ -1,6 +1,6 @@
 // The version restd reports in /health and --version.
 #pragma once
 
-namespace restd::app {
+namespace restd::common {
 inline constexpr const char* kVersion = "0.1.0";
-}  // namespace restd::app
+}  // namespace restd::common
