@@ -39,7 +39,7 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all deps docs test unit-test integration-test run clean install deb format format-check
+.PHONY: all deps docs test unit-test integration-test check-layers run clean install deb format format-check
 .DEFAULT_GOAL := all
 
 all: $(BIN)/restd
@@ -88,6 +88,10 @@ unit-test: deps
 integration-test: deps
 	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/integration_tests
 	@BIN=$(BIN) ONLY=integration scripts/run-tests
+
+# The layer rule of src/ (docs/architecture.md "Layers"); also part of `make test`.
+check-layers:
+	@ONLY=layers scripts/run-tests
 
 run: deps
 	@$(MAKE) --no-print-directory docs $(BIN)/restd

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "app/master.h"
+#include "app/route_table.h"
 #include "auth/password.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "config/config.h"
-#include "openapi/document.h"
 
 namespace {
 
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     }
     if (arg == "--hash-password") return hashPassword();
     if (arg == "--openapi") {
-        std::cout << restd::openapi::document() << "\n";
+        std::cout << restd::app::openapiDocument() << "\n";
         return 0;
     }
     if (!arg.empty() && arg != "--check-config") {

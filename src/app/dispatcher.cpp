@@ -1,11 +1,8 @@
 #include "app/dispatcher.h"
 
-#include <charconv>
-
 #include "app/db_errors.h"
 #include "app/idempotency.h"
 #include "auth/authenticate.h"
-#include "auth/policy.h"
 #include "common/log.h"
 #include "db/error.h"
 #include "http/etag.h"
@@ -15,23 +12,7 @@ namespace restd::app {
 using http::ApiError;
 using http::Method;
 
-void Context::admit(std::optional<users::CallerRow> caller) {
-    principal = auth::admit(*claims, std::move(caller));
-    if (route.auth == router::Auth::Admin) auth::requireAdmin(*principal);
-}
-
-int64_t Context::pathId(std::string_view name) const {
-    for (const auto& [key, value] : params) {
-        if (key != name) continue;
-        int64_t id = 0;
-        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
-        if (ec == std::errc() && ptr == value.data() + value.size() && id > 0) return id;
-        throw ApiError::validation({{std::string(name), "Must be a positive integer", "path"}});
-    }
-    throw ApiError::internal();
-}
-
-Dispatcher::Dispatcher(const router::Router& router, Services& services)
+Dispatcher::Dispatcher(const router::Router& router, router::Services& services)
     : router_(router), services_(services), cors_(services.config.clientUrls) {}
 
 Served Dispatcher::serve(http::Request& req, http::Response& res) const {
@@ -50,8 +31,10 @@ Served Dispatcher::serve(http::Request& req, http::Response& res) const {
 }
 
 // Steps in order: body size (transport level, like nginx's own limit), route
-// match (404, 405 with Allow), CORS preflight, body parsing (415/400), auth
-// (401/403), validation (400), handler.
+// match (404, 405 with Allow), CORS preflight, body parsing (415/400), the
+// bearer token (401), validation (400), handler. The caller's row (401/403)
+// is checked with the handler's first statement, and in any case before an
+// answer leaves: a client error found earlier still answers 401/403 first.
 void Dispatcher::route(http::Request& req, http::Response& res, Served& served) const {
     if (req.contentLength() > services_.config.maxBodyBytes ||
         req.body().size() > services_.config.maxBodyBytes) {
@@ -81,53 +64,41 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
         body = http::parseBody(req.header("content-type").value_or(""), req.body());
     }
 
-    Context ctx{req, res, body, *m.route, m.params, services_, {}, {}, {}, {}};
-    const bool callerByHandler =
-        m.route->auth != router::Auth::None && m.route->callerLoad == router::CallerLoad::Handler;
-    if (callerByHandler) {
-        ctx.claims = auth::verifyBearer(req, services_.config);
-    } else if (m.route->auth != router::Auth::None) {
-        ctx.principal = auth::authenticate(req, services_);
-        served.userId = ctx.principal->id();
-        if (m.route->auth == router::Auth::Admin) auth::requireAdmin(*ctx.principal);
+    router::Context ctx{req, res, body, *m.route, m.params, services_, nullptr, {}, {}, {}};
+    // Authentication: the token now, the caller's row with the handler's
+    // first statement (or on its own: auth/authenticate.h).
+    std::optional<auth::CallerCheck> caller;
+    std::optional<db::Rider::Scope> riding;
+    if (m.route->auth != router::Auth::None) {
+        ctx.claims = auth::verifyBearer(req, services_.config.jwtSecret);
+        caller.emplace(*ctx.claims, m.route->auth == router::Auth::Admin);
+        ctx.caller = &*caller;
+        riding.emplace(*caller);
     }
-    auto validateAndHandle = [&] {
+    auto noteCaller = [&] {
+        if (caller && caller->principal()) served.userId = caller->principal()->id();
+    };
+    try {
         if (m.route->body) ctx.input = validation::validateBody(body, *m.route->body);
         if (m.route->list) ctx.list = validation::validateList(req.queryString(), *m.route->list);
         if (router::honoursIdempotencyKey(*m.route) && req.header("idempotency-key")) {
-            // The record belongs to the user: on a route whose handler loads
-            // its caller, the dispatcher loads it first (keyed requests only).
-            if (!ctx.principal) ctx.admit(auth::loadCaller(*ctx.claims, services_));
-            served.userId = ctx.principal->id();
-            runOnce(ctx, idempotency::keyOf(req, ctx.principal->id()));
+            // The record belongs to the caller: admitted before it is kept.
+            int64_t userId = ctx.user().id();
+            served.userId = userId;
+            runOnce(ctx, idempotency::keyOf(req, userId));
             return;
         }
         m.route->handle(ctx);
-    };
-    if (!callerByHandler) {
-        validateAndHandle();
-    } else {
-        try {
-            validateAndHandle();
-        } catch (const ApiError& e) {
-            // A client error found before the handler read its caller (a bad
-            // query, id or cursor) still answers 401 first, as on every route.
-            // (A 401 here is admit()'s own.)
-            if (!ctx.principal && e.status() != 401)
-                ctx.admit(auth::loadCaller(*ctx.claims, services_));
-            if (!ctx.principal) throw;
-            served.userId = ctx.principal->id();
-            throw;
-        } catch (...) {
-            if (ctx.principal) served.userId = ctx.principal->id();
-            throw;
-        }
-        if (!ctx.principal) {
-            throw std::logic_error(std::string("handler of ") + std::string(m.route->path) +
-                                   " answered without admitting its caller");
-        }
-        served.userId = ctx.principal->id();
+        // A handler that read nothing: its caller is checked before it answers.
+        if (caller) ctx.user();
+    } catch (...) {
+        // An error found before the caller's row was read (a bad query, id
+        // or cursor) still answers 401 or 403 first.
+        if (caller && !caller->arrived()) ctx.user();
+        noteCaller();
+        throw;
     }
+    noteCaller();
     if (req.method() == Method::Get || req.method() == Method::Head) {
         finishRead(req, res, *m.route);
     }
@@ -135,7 +106,7 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
 
 // A POST with Idempotency-Key: the handler runs only for the first request
 // with that key; its response, errors included, is stored for retries.
-void Dispatcher::runOnce(Context& ctx, const idempotency::Key& key) const {
+void Dispatcher::runOnce(router::Context& ctx, const idempotency::Key& key) const {
     if (!idempotency::claim(services_.pool, key, ctx.req.requestId(), ctx.res)) return;  // replayed
     try {
         ctx.route.handle(ctx);

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string_view>
 
-#include "app/context.h"
 #include "app/idempotency.h"
 #include "http/cors.h"
+#include "router/context.h"
 #include "router/router.h"
 
 namespace restd::app {
@@ -21,20 +21,20 @@ struct Served {
 
 class Dispatcher {
   public:
-    Dispatcher(const router::Router& router, Services& services);
+    Dispatcher(const router::Router& router, router::Services& services);
 
     // Fills `res` for `req`. `req.requestId()` must be set. Never throws.
     Served serve(http::Request& req, http::Response& res) const;
 
   private:
     void route(http::Request& req, http::Response& res, Served& served) const;
-    void runOnce(Context& ctx, const idempotency::Key& key) const;
+    void runOnce(router::Context& ctx, const idempotency::Key& key) const;
     void finishRead(const http::Request& req, http::Response& res,
                     const router::Route& route) const;
     void fail(const http::Request& req, http::Response& res, const std::exception& e) const;
 
     const router::Router& router_;
-    Services& services_;
+    router::Services& services_;
     http::Cors cors_;
 };
 

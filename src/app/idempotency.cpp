@@ -6,6 +6,7 @@
 
 #include <atomic>
 
+#include "app/idempotency_repository.h"
 #include "common/digest.h"
 #include "common/hex.h"
 #include "common/log.h"
@@ -16,33 +17,7 @@ using http::ApiError;
 
 namespace {
 
-constexpr std::string_view kInsert =
-    "INSERT INTO idempotency_keys (caller, idem_key, fingerprint, expires_at) "
-    "VALUES (?, ?, ?, NOW(3) + INTERVAL 1 DAY)";
-constexpr std::string_view kFind =
-    "SELECT fingerprint, status, location, body, expires_at < NOW(3), "
-    "status IS NULL AND created_at < NOW(3) - INTERVAL 60 SECOND, "
-    "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') "
-    "FROM idempotency_keys WHERE caller = ? AND idem_key = ?";
-// Deletes exactly the record that was seen (created_at), not a newer claim.
-constexpr std::string_view kTakeOver =
-    "DELETE FROM idempotency_keys WHERE caller = ? AND idem_key = ? "
-    "AND created_at = STR_TO_DATE(?, '%Y-%m-%d %H:%i:%s.%f')";
-constexpr std::string_view kStore =
-    "UPDATE idempotency_keys SET status = ?, location = ?, body = ? "
-    "WHERE caller = ? AND idem_key = ?";
-constexpr std::string_view kRelease =
-    "DELETE FROM idempotency_keys WHERE caller = ? AND idem_key = ? AND status IS NULL";
-// Expired records: the caller's own on every claim (cheap: primary-key
-// prefix), and everyone's in bounded batches now and then.
-constexpr std::string_view kExpireCaller =
-    "DELETE FROM idempotency_keys WHERE caller = ? AND expires_at < NOW(3)";
-constexpr std::string_view kExpireSome =
-    "DELETE FROM idempotency_keys WHERE expires_at < NOW(3) LIMIT 1000";
 constexpr auto kSweepEvery = std::chrono::seconds(60);
-
-static_assert(kKeepFor == std::chrono::hours(24), "kInsert says INTERVAL 1 DAY");
-static_assert(kAbandonedAfter == std::chrono::seconds(60), "kFind says INTERVAL 60 SECOND");
 
 bool validKey(std::string_view key) {
     if (key.empty() || key.size() > 255) return false;
@@ -60,7 +35,7 @@ void sweepNowAndThen(db::Connection& conn) {
     int64_t last = lastSweep.load();
     if (last != 0 && now - last < kSweepEvery.count()) return;
     if (!lastSweep.compare_exchange_strong(last, now)) return;  // another thread sweeps
-    conn.prepare(kExpireSome).execute();
+    repository::expireSome(conn);
 }
 
 // An error envelope with its requestId replaced: every error body names the
@@ -105,39 +80,31 @@ Key keyOf(const http::Request& req, int64_t userId) {
 
 bool claim(db::Pool& pool, const Key& k, std::string_view requestId, http::Response& res) {
     db::Pool::Lease conn = pool.acquire();
-    conn->prepare(kExpireCaller).bind(k.caller).execute();
+    repository::expireCaller(*conn, k.caller);
     sweepNowAndThen(*conn);
     // Two rounds at most: a record that expired or was abandoned is removed
     // and the insert tried once more.
     for (int round = 0; round < 2; ++round) {
-        try {
-            conn->prepare(kInsert).bind(k.caller).bind(k.key).bind(k.fingerprint).execute();
-            return true;
-        } catch (const db::Error& e) {
-            if (e.kind() != db::ErrorKind::Duplicate) throw;
-        }
-        db::Rows rows = conn->prepare(kFind).bind(k.caller).bind(k.key).query();
-        if (!rows.next()) continue;  // finished and released meanwhile
-        bool expired = rows.getBool(5);
-        bool abandoned = rows.getBool(6);
-        if (expired || abandoned) {
-            conn->prepare(kTakeOver).bind(k.caller).bind(k.key).bind(rows.getString(7)).execute();
+        if (repository::insert(*conn, k.caller, k.key, k.fingerprint)) return true;
+        auto record = repository::find(*conn, k.caller, k.key);
+        if (!record) continue;  // finished and released meanwhile
+        if (record->expired || record->abandoned) {
+            repository::takeOver(*conn, k.caller, k.key, record->createdAt);
             continue;
         }
-        if (rows.getString(1) != k.fingerprint) {
+        if (record->fingerprint != k.fingerprint) {
             throw ApiError(422, "IDEMPOTENCY_KEY_MISMATCH",
                            "This Idempotency-Key was used for a different request");
         }
-        if (rows.isNull(2)) {
+        if (!record->status) {
             throw std::move(ApiError(409, "IDEMPOTENCY_IN_PROGRESS",
                                      "A request with this Idempotency-Key is still running")
                                 .withHeader("Retry-After", "1"));
         }
-        int status = static_cast<int>(rows.getInt64(2));
-        std::string body = rows.getString(4);
-        if (status >= 400) body = withRequestId(body, requestId);
-        res.setRawBody(status, "application/json; charset=utf-8", body);
-        if (!rows.isNull(3)) res.setHeader("Location", rows.getString(3));
+        std::string body = std::move(record->body);
+        if (*record->status >= 400) body = withRequestId(body, requestId);
+        res.setRawBody(*record->status, "application/json; charset=utf-8", body);
+        if (record->location) res.setHeader("Location", *record->location);
         res.setHeader("Idempotent-Replayed", "true");
         return false;
     }
@@ -150,16 +117,10 @@ void finish(db::Pool& pool, const Key& k, const http::Response& res) noexcept {
     try {
         db::Pool::Lease conn = pool.acquire();
         if (res.status() >= 500) {
-            conn->prepare(kRelease).bind(k.caller).bind(k.key).execute();
+            repository::release(*conn, k.caller, k.key);
             return;
         }
-        db::Statement store = conn->prepare(kStore);
-        store.bind(static_cast<int64_t>(res.status()));
-        if (auto location = res.header("Location"))
-            store.bind(*location);
-        else
-            store.bindNull();
-        store.bind(res.body()).bind(k.caller).bind(k.key).execute();
+        repository::store(*conn, k.caller, k.key, res.status(), res.header("Location"), res.body());
     } catch (const std::exception& e) {
         // The claim stays; a retry gets 409 until kAbandonedAfter, then runs again.
         log::error("idempotency record not stored", {{"error", e.what()}});

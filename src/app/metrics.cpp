@@ -15,10 +15,10 @@
 #include <utility>
 
 #include "app/process_stats.h"
+#include "app/route_table.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "db/pool.h"
-#include "router/route.h"
 
 namespace restd::app::metrics {
 
@@ -372,7 +372,7 @@ std::mutex gPoolMutex;            // orders publishPool() calls of this process
 void init() {
     if (gRegion) return;
     std::vector<std::string> routes;
-    for (const router::Route& route : router::routeTable()) {
+    for (const router::Route& route : routeTable()) {
         if (std::find(routes.begin(), routes.end(), route.path) == routes.end()) {
             routes.emplace_back(route.path);
         }

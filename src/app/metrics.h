@@ -116,7 +116,7 @@ class Region {
 
 // ---- The region of this process tree, and the hooks that feed it ----------
 
-// Master, before forking: maps the region for router::routeTable(). Logs and
+// Master, before forking: maps the region for the route table. Logs and
 // carries on without metrics when the mapping fails.
 void init();
 // A worker, at start: claims its slot (for the pool gauges).

@@ -23,6 +23,7 @@
 #include "app/accept_loop.h"
 #include "app/dispatcher.h"
 #include "app/metrics.h"
+#include "app/route_table.h"
 #include "app/watchdog.h"
 #include "auth/bcrypt_gate.h"
 #include "common/log.h"
@@ -71,8 +72,10 @@ int Worker::run() {
     metrics::observeDbPools();
     db::Pool pool(config_.db);
     auth::configureBcryptGate(config_.bcryptConcurrency);
-    router::Router router(router::routeTable());
-    Services services{config_, pool, std::chrono::steady_clock::now(), startedAt_};
+    router::Router router(routeTable());
+    router::Services services{
+        config_,           pool,           std::chrono::steady_clock::now(), startedAt_,
+        openapiDocument(), metrics::render};
     Dispatcher dispatcher(router, services);
     const int threadCount = config_.threadsPerWorker;
     int epfd = epoll_create1(EPOLL_CLOEXEC);

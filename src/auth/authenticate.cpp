@@ -2,14 +2,22 @@
 
 #include <strings.h>
 
+#include <chrono>
+#include <variant>
+
+#include "auth/policy.h"
 #include "auth/verified_tokens.h"
-#include "resources/users/repository.h"
 
 namespace restd::auth {
 
 using http::ApiError;
 
 namespace {
+
+// All a token check needs of the caller's row. auth owns these columns of
+// the users table (the users resource owns the rest).
+constexpr std::string_view kCallerRow = "SELECT id, role, token_version FROM users WHERE id = ?";
+constexpr int kCallerColumns = 3;
 
 // verifyToken() through this thread's cache: a token verified before skips
 // the signature and the parsing, never the clock.
@@ -27,7 +35,7 @@ std::variant<Claims, TokenError> verifyRemembered(std::string_view token, std::s
 
 }  // namespace
 
-Claims verifyBearer(const http::Request& req, const config::Config& config) {
+Claims verifyBearer(const http::Request& req, std::string_view secret) {
     auto header = req.header("authorization");
     if (!header) throw ApiError::unauthorized("Authentication required");
     std::string_view h = *header;
@@ -39,7 +47,7 @@ Claims verifyBearer(const http::Request& req, const config::Config& config) {
     int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-    auto result = verifyRemembered(token, config.jwtSecret, now);
+    auto result = verifyRemembered(token, secret, now);
     if (auto* err = std::get_if<TokenError>(&result)) {
         if (*err == TokenError::Expired) {
             throw std::move(ApiError(401, "TOKEN_EXPIRED", "Access token expired")
@@ -52,20 +60,32 @@ Claims verifyBearer(const http::Request& req, const config::Config& config) {
     return std::get<Claims>(std::move(result));
 }
 
-Principal admit(const Claims& claims, std::optional<users::CallerRow> caller) {
-    if (!caller || caller->id != claims.sub || caller->tokenVersion != claims.ver)
-        throw ApiError::unauthorized("Access token revoked");
-    return Principal{caller->id, std::move(caller->role)};
+CallerCheck::CallerCheck(const Claims& claims, bool adminOnly)
+    : db::Rider(kCallerRow, kCallerColumns, claims.sub),
+      tokenVersion_(claims.ver),
+      adminOnly_(adminOnly) {}
+
+void CallerCheck::arrive(const db::Rows* rows, int first) {
+    if (!rows || rows->getInt64(first) != key() || rows->getInt64(first + 2) != tokenVersion_) {
+        refusal_ = ApiError::unauthorized("Access token revoked");
+        throw *refusal_;
+    }
+    Principal caller{key(), rows->getString(first + 1)};
+    if (adminOnly_) {
+        try {
+            requireAdmin(caller);
+        } catch (const ApiError& e) {
+            refusal_ = e;
+            throw;
+        }
+    }
+    principal_ = std::move(caller);
 }
 
-std::optional<users::CallerRow> loadCaller(const Claims& claims, app::Services& services) {
-    return services.pool.read(
-        [&](db::Connection& conn) { return users::repository::findCaller(conn, claims.sub); });
-}
-
-Principal authenticate(const http::Request& req, app::Services& services) {
-    Claims claims = verifyBearer(req, services.config);
-    return admit(claims, loadCaller(claims, services));
+const Principal& CallerCheck::admitted(db::Pool& pool) {
+    if (!arrived()) pool.read([this](db::Connection& conn) { bringAlone(conn); });
+    if (refusal_) throw *refusal_;
+    return *principal_;
 }
 
 }  // namespace restd::auth

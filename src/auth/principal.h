@@ -3,7 +3,8 @@
 // version or a deleted user takes effect at once). Plain value; one per request.
 #pragma once
 
-#include "resources/users/model.h"
+#include <cstdint>
+#include <string>
 
 namespace restd::auth {
 

@@ -4,8 +4,8 @@
 // work. What a hit skips is a pure function of the token's bytes and the
 // secret, so the answer cannot differ from verifyToken()'s; the time checks
 // are not skipped (the caller compares `exp` to the clock on every request)
-// and neither is the token version, which admit() reads from the database on
-// every request: a revocation takes effect at once.
+// and neither is the token version, which the caller check (auth/authenticate.h) reads from the
+// database on every request: a revocation takes effect at once.
 //
 // Direct-mapped: a token has one slot, and a newer token there replaces it.
 // The comparison that finds a hit runs in constant time, so a forged token

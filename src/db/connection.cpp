@@ -7,6 +7,8 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "db/rider.h"
+
 namespace restd::db {
 
 namespace {
@@ -44,16 +46,40 @@ Rows::Rows(std::unique_ptr<sql::ResultSet> rs) : rs_(std::move(rs)) {}
 Rows::~Rows() = default;
 Rows::Rows(Rows&&) noexcept = default;
 
-bool Rows::next() { return rs_->next(); }
-bool Rows::isNull(int c) const { return rs_->isNull(static_cast<uint32_t>(c)); }
-int64_t Rows::getInt64(int c) const { return rs_->getInt64(static_cast<uint32_t>(c)); }
-uint64_t Rows::getUInt64(int c) const { return rs_->getUInt64(static_cast<uint32_t>(c)); }
-bool Rows::getBool(int c) const { return rs_->getBoolean(static_cast<uint32_t>(c)); }
+bool Rows::next() {
+    if (empty_) return false;
+    if (primed_) {
+        primed_ = false;
+        return true;
+    }
+    return rs_->next();
+}
+bool Rows::isNull(int c) const { return rs_->isNull(static_cast<uint32_t>(base_ + c)); }
+int64_t Rows::getInt64(int c) const { return rs_->getInt64(static_cast<uint32_t>(base_ + c)); }
+uint64_t Rows::getUInt64(int c) const { return rs_->getUInt64(static_cast<uint32_t>(base_ + c)); }
+bool Rows::getBool(int c) const { return rs_->getBoolean(static_cast<uint32_t>(base_ + c)); }
 std::string Rows::getString(int c) const {
-    sql::SQLString value = rs_->getString(static_cast<uint32_t>(c));
+    sql::SQLString value = rs_->getString(static_cast<uint32_t>(base_ + c));
     return std::move(*value.operator->());  // the connector's copy, moved out, not copied again
 }
-size_t Rows::rowCount() const { return rs_->rowsCount(); }
+size_t Rows::rowCount() const { return empty_ ? 0 : rs_->rowsCount(); }
+
+// Row layout of a wrapped statement (Connection::prepareRow): the rider's
+// columns, a marker that is NULL when the statement itself found no row, then
+// the statement's columns. No row at all: the rider's row is missing.
+void Rows::unwrap(Rider& rider) {
+    if (!rs_->next()) {
+        empty_ = true;
+        rider.deliver(nullptr, 0);
+        return;
+    }
+    rider.deliver(this, 1);
+    base_ = rider.columns() + 1;
+    if (rs_->isNull(static_cast<uint32_t>(base_)))
+        empty_ = true;
+    else
+        primed_ = true;
+}
 
 // ---- Statement
 
@@ -79,7 +105,9 @@ Statement& Statement::bindNull() {
 Rows Statement::query() {
     try {
         conn_.touch();
-        return Rows(std::unique_ptr<sql::ResultSet>(ps_.executeQuery()));
+        Rows rows(std::unique_ptr<sql::ResultSet>(ps_.executeQuery()));
+        if (wrapped_) rows.unwrap(*wrapped_);
+        return rows;
     } catch (const sql::SQLException&) {
         rethrowSqlError(&conn_);
     }
@@ -154,6 +182,35 @@ Connection::~Connection() {
 }
 
 Statement Connection::prepare(std::string_view text) {
+    if (Rider* rider = pendingRider()) rider->bringAlone(*this);
+    return cached(text);
+}
+
+Statement Connection::prepareCarrying(std::string_view text,
+                                      Rider& /*rider: delivered by the caller*/) {
+    return cached(text);
+}
+
+Statement Connection::prepareRow(std::string_view text, std::string_view prefix) {
+    Rider* rider = pendingRider();
+    if (!rider) return cached(std::string(prefix) + std::string(text));
+    // One round trip: MariaDB merges both derived tables, so each side keeps
+    // its own plan (two primary-key reads for a GET by id).
+    std::string wrapped;
+    wrapped.reserve(prefix.size() + rider->select().size() + text.size() + 96);
+    wrapped.append(prefix)
+        .append("SELECT r.*, q.* FROM (")
+        .append(rider->select())
+        .append(") r LEFT JOIN (SELECT 1 AS present_, s.* FROM (")
+        .append(text)
+        .append(") s) q ON TRUE");
+    Statement st = cached(wrapped);
+    st.wrapped_ = rider;
+    st.bind(rider->key());
+    return st;
+}
+
+Statement Connection::cached(std::string_view text) {
     std::string key(text);
     auto it = statements_.find(key);
     if (it == statements_.end()) {

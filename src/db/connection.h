@@ -23,6 +23,8 @@ class ResultSet;
 
 namespace restd::db {
 
+class Rider;
+
 // Result rows of a query; columns are 1-based as in SQL.
 class Rows {
   public:
@@ -38,7 +40,15 @@ class Rows {
     size_t rowCount() const;
 
   private:
+    friend class Statement;
+    // The result of a statement wrapped to carry `rider` (prepareRow): hands
+    // the rider its columns, then shows only the statement's own.
+    void unwrap(Rider& rider);
+
     std::unique_ptr<sql::ResultSet> rs_;
+    int base_ = 0;         // columns before the statement's own
+    bool primed_ = false;  // the first row is fetched already
+    bool empty_ = false;
 };
 
 // A cached prepared statement; bind() appends positional parameters.
@@ -55,9 +65,11 @@ class Statement {
     uint64_t execute();  // affected rows
 
   private:
+    friend class Connection;
     sql::PreparedStatement& ps_;
     Connection& conn_;
     int next_ = 1;
+    Rider* wrapped_ = nullptr;  // prepareRow carried this rider
 };
 
 class Connection {
@@ -66,8 +78,18 @@ class Connection {
     explicit Connection(const Settings& config);
     ~Connection();
 
-    // The statement for `sql`, prepared once per connection and reused.
+    // The statement for `sql`, prepared once per connection and reused. A
+    // rider pending on the thread (db/rider.h) is brought alone first.
     Statement prepare(std::string_view sql);
+    // The same for a read of at most one row, after `prefix` ("SET STATEMENT
+    // ... FOR " or empty). A pending rider rides on it: the statement is
+    // wrapped to read the rider's row too, in one round trip. The statement
+    // becomes a derived table: its columns need distinct names, and it may
+    // not lock (FOR UPDATE reads use prepare()).
+    Statement prepareRow(std::string_view sql, std::string_view prefix = {});
+    // A statement whose SQL reads `rider`'s row itself; the caller delivers
+    // it (Rider::deliver). No rider is brought first.
+    Statement prepareCarrying(std::string_view sql, Rider& rider);
     // Plain statement without parameters (START TRANSACTION, SELECT 1).
     void run(const char* sql);
     // Pings the server; false when the session is gone.
@@ -88,6 +110,9 @@ class Connection {
     int listTimeoutMs() const { return listTimeoutMs_; }
 
   private:
+    // The prepared statement for `sql`, with no rider check.
+    Statement cached(std::string_view sql);
+
     std::unique_ptr<sql::Connection> conn_;
     std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
     std::chrono::steady_clock::time_point openedAt_;

@@ -127,14 +127,14 @@ std::string orderBySql(const PageQuery& q) {
 
 }  // namespace
 
-std::string pageSql(const PageQuery& q) {
+std::string pageSql(const PageQuery& q, const Rider* rider) {
     const std::string orderBy = orderBySql(q);
     std::string sql(q.select);
     sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
-    if (q.caller) sql += q.caller->columns;
+    if (rider) sql += ", rdr.*";
     auto addJoins = [&] {
         if (!q.joins.empty()) sql += " " + std::string(q.joins);
-        if (q.caller) sql += " " + std::string(q.caller->join);
+        if (rider) sql += " JOIN (" + std::string(rider->select()) + ") rdr ON TRUE";
     };
     if (!q.after && q.offset > 0) {
         // Deferred join: ids of the page from the index, then their rows.
@@ -155,33 +155,35 @@ std::string pageSql(const PageQuery& q) {
     return sql + (q.after ? " LIMIT ?" : " LIMIT ? OFFSET ?");
 }
 
-std::vector<Param> pageParams(const PageQuery& q) {
+std::vector<Param> pageParams(const PageQuery& q, const Rider* rider) {
     const bool deferred = !q.after && q.offset > 0;
     std::vector<Param> params;
-    // The caller join comes before WHERE, or after the deferred join's subquery.
-    if (q.caller && !deferred) params.emplace_back(q.caller->id);
+    // The rider's join comes before WHERE, or after the deferred join's subquery.
+    if (rider && !deferred) params.emplace_back(rider->key());
     params.insert(params.end(), q.where.params.begin(), q.where.params.end());
     if (q.after) addKeyParams(params, q, *q.after);
     if (q.windowEnd) addKeyParams(params, q, *q.windowEnd);
     params.emplace_back(q.limit + 1);
     if (!q.after) params.emplace_back(q.offset);
-    if (q.caller && deferred) params.emplace_back(q.caller->id);
+    if (rider && deferred) params.emplace_back(rider->key());
     return params;
 }
 
 std::optional<Cursor> searchWindowEnd(Connection& conn, const PageQuery& q) {
     // The sort index alone, from where the page starts: filters and the
     // search itself aside, so that this walk is bounded too.
-    std::string sql = "SELECT " + std::string(q.sort.column) + ", " + std::string(q.idColumn) +
-                      " FROM " + std::string(q.table) + " FORCE INDEX (" +
-                      std::string(q.sort.index) + ")";
+    // Named columns: the two may be one (sort by id), and a read that carries
+    // a rider needs distinct names (Connection::prepareRow).
+    std::string sql = "SELECT " + std::string(q.sort.column) + " AS sort_key, " +
+                      std::string(q.idColumn) + " AS row_id FROM " + std::string(q.table) +
+                      " FORCE INDEX (" + std::string(q.sort.index) + ")";
     std::vector<Param> params;
     if (q.after) {
         sql += " WHERE " + afterCondition(q);
         addKeyParams(params, q, *q.after);
     }
     sql += orderBySql(q) + " LIMIT 1 OFFSET " + std::to_string(kSearchWindowRows - 1);
-    Rows rows = queryList(conn, q, sql, params);
+    Rows rows = queryList(conn, q, sql, params, Shape::OneRow);
     if (!rows.next()) return std::nullopt;
     return Cursor{std::string(q.sort.field), q.descending, rows.getString(1), rows.getInt64(2)};
 }
@@ -214,7 +216,7 @@ int64_t countRows(Connection& conn, const PageQuery& q) {
     // most the table's entries in one index, and its total is reused (see
     // CountCache): under a short limit, a busy database would refuse the
     // first page of every large list, as each worker recounts it.
-    Rows c = queryList(conn, q, sql, q.where.params, q.searched);
+    Rows c = queryList(conn, q, sql, q.where.params, Shape::OneRow, q.searched);
     c.next();
     int64_t total = c.getInt64(1);
     CountCache::instance().put(key, total, now);
@@ -222,9 +224,12 @@ int64_t countRows(Connection& conn, const PageQuery& q) {
 }
 
 Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
-               const std::vector<Param>& params, bool limited) {
+               const std::vector<Param>& params, Shape shape, bool limited, Rider* carried) {
     try {
-        Statement st = conn.prepare(limited ? conn.listLimitPrefix() + sql : sql);
+        const std::string& prefix = limited ? conn.listLimitPrefix() : std::string();
+        Statement st = shape == Shape::OneRow ? conn.prepareRow(sql, prefix)
+                       : carried              ? conn.prepareCarrying(prefix + sql, *carried)
+                                              : conn.prepare(prefix + sql);
         bindAll(st, params);
         return st.query();
     } catch (const Error& e) {

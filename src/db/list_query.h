@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "db/rider.h"
 
 namespace restd::db {
 
@@ -64,17 +65,12 @@ std::string containsPattern(std::string_view text);
 // alone, so `where` may only use the table's own columns, and `joins` must be
 // to-one (they add columns, never rows).
 //
-// `caller` reads the row of the request's caller in the same statement
-// (router::CallerLoad::Handler): a join on its primary key, which MariaDB
-// reads once as a constant, so the page keeps its plan. Its columns follow
-// each row's sort key and id. A page without rows carries no caller row, and
-// neither does a missing caller: the repository then reads it on its own.
-struct CallerJoin {
-    std::string_view columns;  // ", c.id, c.role, ..." (leading comma)
-    std::string_view join;     // "JOIN users c ON c.id = ?" (one parameter: id)
-    int64_t id = 0;
-};
-
+// A rider pending on the thread (db/rider.h: an authenticated request's
+// caller) rides on the page: a join on its primary key, which MariaDB reads
+// once as a constant, so the page keeps its plan. Its columns follow each
+// row's sort key and id. A page without rows carries no rider row: it stays
+// pending for the request's next statement. The window probe and the COUNT
+// read one row each and carry it as any such read does.
 struct PageQuery {
     std::string_view select;    // "SELECT <columns>" (no FROM)
     std::string_view table;     // "<table> <alias>", e.g. "posts p"
@@ -86,7 +82,6 @@ struct PageQuery {
     std::optional<Cursor> after;  // keyset mode when set
     int64_t limit = 20;
     int64_t offset = 0;  // offset mode only
-    std::optional<CallerJoin> caller;
     // The request has a `search`: a statement that outruns the list time
     // limit blames it (a 400 naming `search`) instead of the database (503),
     // and the search looks only inside the window below.
@@ -109,12 +104,12 @@ inline constexpr int64_t kSearchWindowRows = 2000;
 std::optional<Cursor> searchWindowEnd(Connection& conn, const PageQuery& q);
 
 // The page SELECT fetches limit + 1 rows so the caller knows whether more
-// exist, and appends the sort key and the id (then the caller join's
-// columns) after `select`'s columns.
-std::string pageSql(const PageQuery& q);
+// exist, and appends the sort key and the id (then the columns of `rider`,
+// which it joins) after `select`'s columns.
+std::string pageSql(const PageQuery& q, const Rider* rider = nullptr);
 std::string countSql(const PageQuery& q);
 void bindAll(Statement& st, const std::vector<Param>& params);
-std::vector<Param> pageParams(const PageQuery& q);
+std::vector<Param> pageParams(const PageQuery& q, const Rider* rider = nullptr);
 
 // Switches `q` to keyset mode after `cursor`. Throws Error(BadCursor) when
 // the cursor is forged or belongs to another sort.
@@ -125,11 +120,14 @@ void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
 int64_t countRows(Connection& conn, const PageQuery& q);
 
 // Runs one statement of the list `q`, under the connection's list time limit
-// (DB_LIST_TIMEOUT_MS) when `limited`. Past it: 400 VALIDATION_ERROR naming
-// `search` when the list is searched (its cost is the search's), else 503
-// with Retry-After.
+// (DB_LIST_TIMEOUT_MS) when `limited`. Past it: Error(SearchTimeout) when
+// the list is searched (its cost is the search's), else Error(ListTimeout).
+// A OneRow statement carries a pending rider (Connection::prepareRow); a
+// Page carries `carried` in its own SQL (pageSql) when given.
+enum class Shape { Page, OneRow };
 Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
-               const std::vector<Param>& params, bool limited = true);
+               const std::vector<Param>& params, Shape shape, bool limited = true,
+               Rider* carried = nullptr);
 
 template <class T>
 struct ListPage {
@@ -159,10 +157,13 @@ ListPage<T> fetchPage(Connection& conn, const PageQuery& query, int columns, std
     }
     const PageQuery& q = windowed ? *windowed : query;
     ListPage<T> page;
-    Rows rows = queryList(conn, q, pageSql(q), pageParams(q));
+    Rider* rider = pendingRider();  // after the window probe, which may have carried it
+    Rows rows =
+        queryList(conn, q, pageSql(q, rider), pageParams(q, rider), Shape::Page, true, rider);
     std::string lastKey;
     int64_t lastId = 0;
     while (rows.next()) {
+        if (rider && page.items.empty()) rider->deliver(&rows, columns + 3);
         if (static_cast<int64_t>(page.items.size()) == q.limit) {
             page.nextCursor =
                 encodeCursor({std::string(q.sort.field), q.descending, lastKey, lastId}, key);

@@ -763,9 +763,4 @@ std::string buildDocument(std::span<const Route> routes) {
     return {buffer.GetString(), buffer.GetSize()};
 }
 
-const std::string& document() {
-    static const std::string kDocument = buildDocument(router::routeTable());
-    return kDocument;
-}
-
 }  // namespace restd::openapi

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "openapi/schema.h"
 #include "router/route.h"
 
 namespace restd::openapi {
@@ -15,8 +16,5 @@ namespace restd::openapi {
 // documented incompletely (no summary, tag or data schema, or a status
 // without a description), so such a table never ships.
 std::string buildDocument(std::span<const router::Route> routes);
-
-// buildDocument(router::routeTable()), built once.
-const std::string& document();
 
 }  // namespace restd::openapi

@@ -1,5 +1,5 @@
 // Route: everything restd knows about one (method, path) pair. The route table
-// (route_table.cpp) lists them; the router matches them; the dispatcher runs
+// (app/route_table.cpp) lists them; the router matches them; the dispatcher runs
 // the generic steps each entry asks for; the OpenAPI document is built from them.
 #pragma once
 
@@ -9,27 +9,20 @@
 #include <vector>
 
 #include "http/request.h"
-#include "openapi/schema.h"
 #include "validation/rules.h"
 
-namespace restd::app {
-struct Context;
+namespace restd::openapi {
+struct Schema;  // openapi/schema.h: the OpenAPI document sits above the router
 }
 
 namespace restd::router {
 
 using http::Method;
 
-// Who may call a route. Ownership (self-or-admin) is checked by the handler.
+// Who may call a route: the dispatcher authenticates the caller of every
+// route but None (auth/authenticate.h). Ownership (self-or-admin) is checked
+// by the handler.
 enum class Auth { None, User, Admin };
-
-// Where the caller of an authenticated route is loaded. Dispatcher: before
-// the handler, with a query of its own. Handler: the dispatcher only verifies
-// the token; the handler reads the caller's row in the same round trip as its
-// own rows and hands it to Context::admit() before it answers (a handler that
-// returns without doing so gets a 500, never an unchecked response). One
-// round trip instead of two is what a hot single-row GET saves.
-enum class CallerLoad { Dispatcher, Handler };
 
 // Cache-Control of a successful GET (errors and writes are always no-store).
 enum class Cache {
@@ -43,7 +36,8 @@ enum class Cache {
 // stores tokens, so it cannot replay them. See honoursIdempotencyKey().
 enum class Idempotency { Honoured, Ignored };
 
-using Handler = void (*)(app::Context&);
+struct Context;  // router/context.h
+using Handler = void (*)(Context&);
 
 // What the OpenAPI document says about a route (openapi/document.cpp). Every
 // route has a summary, a tag and a `data` schema (a unit test checks).
@@ -61,7 +55,6 @@ struct Route {
     Method method = Method::Get;
     std::string_view path;  // pattern, "/api/v1/users/{id}"
     Auth auth = Auth::None;
-    CallerLoad callerLoad = CallerLoad::Dispatcher;
     const validation::BodyRules* body = nullptr;  // validated before the handler runs
     const validation::ListRules* list = nullptr;  // collection GET query
     Cache cache = Cache::NoStore;
@@ -79,8 +72,5 @@ inline bool honoursIdempotencyKey(const Route& r) {
     return r.method == Method::Post && r.idempotency == Idempotency::Honoured &&
            r.auth != Auth::None;
 }
-
-// The whole table, in declaration order (defined in route_table.cpp).
-std::span<const Route> routeTable();
 
 }  // namespace restd::router

@@ -39,14 +39,14 @@ ApiError invalidCredentials() { return {401, "INVALID_CREDENTIALS", "Invalid ema
 
 ApiError invalidRefreshToken(const std::string& message) { return ApiError::unauthorized(message); }
 
-void sendTokens(app::Context& ctx, int status, const users::User& user, const TokenPair& pair) {
+void sendTokens(router::Context& ctx, int status, const users::User& user, const TokenPair& pair) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writeAuthResult(w, user, pair); });
     ctx.res.setHeader("Cache-Control", "no-store");
 }
 
 }  // namespace
 
-void registerUser(app::Context& ctx) {
+void registerUser(router::Context& ctx) {
     const auto& in = ctx.input;
     // A taken email or username is a 409 before any bcrypt; the unique keys
     // still decide a race.
@@ -73,7 +73,7 @@ void registerUser(app::Context& ctx) {
 // hash for an unknown email), one failure recorded under the email's key.
 // A throttled account is refused before bcrypt. A success resets the count
 // and re-hashes a stored hash of another cost than BCRYPT_COST.
-void login(app::Context& ctx) {
+void login(router::Context& ctx) {
     std::string email = *ctx.input.text("email");
     std::transform(email.begin(), email.end(), email.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -103,7 +103,7 @@ void login(app::Context& ctx) {
     sendTokens(ctx, 200, record->user, pair);
 }
 
-void refresh(app::Context& ctx) {
+void refresh(router::Context& ctx) {
     std::string tokenHash = common::sha256(*ctx.input.text("refreshToken"));
     // The unit of work returns its refusal instead of throwing it, so that
     // revoking a reused token's family commits before the 401 goes out.
@@ -130,7 +130,7 @@ void refresh(app::Context& ctx) {
     sendTokens(ctx, 200, *out.user, out.pair);
 }
 
-void logout(app::Context& ctx) {
+void logout(router::Context& ctx) {
     std::string tokenHash = common::sha256(*ctx.input.text("refreshToken"));
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
         if (auto family = repository::findFamily(conn, tokenHash))
@@ -140,7 +140,7 @@ void logout(app::Context& ctx) {
         200, [](http::JsonWriter& w) { w.Null(); }, "Logged out");
 }
 
-void logoutAll(app::Context& ctx) {
+void logoutAll(router::Context& ctx) {
     int64_t id = ctx.user().id();
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
         users::repository::bumpTokenVersion(conn, id);
@@ -150,11 +150,11 @@ void logoutAll(app::Context& ctx) {
         200, [](http::JsonWriter& w) { w.Null(); }, "Logged out everywhere");
 }
 
-// The caller (CallerLoad::Handler) is the row it answers with: one read.
-void me(app::Context& ctx) {
+// The caller's row rides on the read of the same row: one round trip.
+void me(router::Context& ctx) {
     auto user = ctx.services.pool.read(
-        [&](db::Connection& conn) { return users::repository::findById(conn, ctx.callerId()); });
-    ctx.admit(user ? std::optional(users::callerRowOf(*user)) : std::nullopt);
+        [&](db::Connection& conn) { return users::repository::findById(conn, ctx.claims->sub); });
+    if (!user) throw ApiError::unauthorized("Access token revoked");  // gone meanwhile
     ctx.res.sendData(200, [&](http::JsonWriter& w) { users::writeUser(w, *user, true); });
 }
 

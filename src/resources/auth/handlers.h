@@ -2,15 +2,15 @@
 // logout, logout-all and me. Responses that carry tokens are never cached.
 #pragma once
 
-#include "app/context.h"
+#include "router/context.h"
 
 namespace restd::auth_tokens {
 
-void registerUser(app::Context& ctx);
-void login(app::Context& ctx);
-void refresh(app::Context& ctx);
-void logout(app::Context& ctx);
-void logoutAll(app::Context& ctx);
-void me(app::Context& ctx);
+void registerUser(router::Context& ctx);
+void login(router::Context& ctx);
+void refresh(router::Context& ctx);
+void logout(router::Context& ctx);
+void logoutAll(router::Context& ctx);
+void me(router::Context& ctx);
 
 }  // namespace restd::auth_tokens

@@ -8,7 +8,6 @@ namespace restd::auth_tokens {
 
 using router::Auth;
 using router::Cache;
-using router::CallerLoad;
 using router::Idempotency;
 using router::Method;
 using router::Route;
@@ -76,7 +75,6 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/auth/me",
          .auth = Auth::User,
-         .callerLoad = CallerLoad::Handler,
          .cache = Cache::Private,
          .handle = me,
          .doc = {.summary = "The authenticated user",

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-#include "app/context.h"
 #include "openapi/schema.h"
 #include "resources/users/model.h"
+#include "router/context.h"
 
 namespace restd::auth_tokens {
 

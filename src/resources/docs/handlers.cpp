@@ -1,12 +1,10 @@
 #include "resources/docs/handlers.h"
 
-#include "openapi/document.h"
-
 namespace restd::docs {
 
-void getOpenApi(app::Context& ctx) {
+void getOpenApi(router::Context& ctx) {
     // A bare document (no envelope), as OpenAPI tools expect.
-    ctx.res.setRawBody(200, "application/json; charset=utf-8", openapi::document());
+    ctx.res.setRawBody(200, "application/json; charset=utf-8", ctx.services.openapi);
 }
 
 }  // namespace restd::docs

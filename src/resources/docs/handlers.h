@@ -1,10 +1,10 @@
 // The OpenAPI document, generated from the route table (openapi/document.h).
 #pragma once
 
-#include "app/context.h"
+#include "router/context.h"
 
 namespace restd::docs {
 
-void getOpenApi(app::Context& ctx);
+void getOpenApi(router::Context& ctx);
 
 }  // namespace restd::docs

@@ -24,7 +24,7 @@ const openapi::Property kReadyProps[] = {{"status", &kReadyStatus}};
 const openapi::Schema kHealthSchema{.name = "Health", .properties = kHealthProps};
 const openapi::Schema kReadySchema{.name = "Ready", .properties = kReadyProps};
 
-void getHealth(app::Context& ctx) {
+void getHealth(router::Context& ctx) {
     using namespace std::chrono;
     double uptime = duration<double>(system_clock::now() - ctx.services.startedAtWall).count();
     ctx.res.sendData(200, [&](http::JsonWriter& w) {
@@ -42,7 +42,7 @@ void getHealth(app::Context& ctx) {
     ctx.res.setHeader("Cache-Control", "no-store");
 }
 
-void getReady(app::Context& ctx) {
+void getReady(router::Context& ctx) {
     try {
         ctx.services.pool.read([](db::Connection& conn) {
             db::Rows rows = conn.prepare(kPing).query();

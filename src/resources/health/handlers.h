@@ -2,13 +2,13 @@
 // readiness (/ready, one pooled SELECT 1).
 #pragma once
 
-#include "app/context.h"
 #include "openapi/schema.h"
+#include "router/context.h"
 
 namespace restd::health {
 
-void getHealth(app::Context& ctx);
-void getReady(app::Context& ctx);
+void getHealth(router::Context& ctx);
+void getReady(router::Context& ctx);
 
 // OpenAPI schemas of their `data`.
 extern const openapi::Schema kHealthSchema;

@@ -2,10 +2,10 @@
 // all workers. nginx serves it to loopback clients only (nginx/restd.conf).
 #pragma once
 
-#include "app/context.h"
+#include "router/context.h"
 
 namespace restd::metrics_endpoint {
 
-void getMetrics(app::Context& ctx);
+void getMetrics(router::Context& ctx);
 
 }  // namespace restd::metrics_endpoint

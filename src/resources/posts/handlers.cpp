@@ -1,10 +1,10 @@
 #include "resources/posts/handlers.h"
 
-#include "app/list_response.h"
 #include "auth/policy.h"
 #include "db/transaction.h"
 #include "resources/posts/repository.h"
 #include "resources/users/repository.h"
+#include "router/list_response.h"
 
 namespace restd::posts {
 
@@ -12,7 +12,7 @@ using http::ApiError;
 
 namespace {
 
-repository::Viewer viewerOf(const app::Context& ctx) {
+repository::Viewer viewerOf(const router::Context& ctx) {
     return {ctx.user().id(), ctx.user().isAdmin()};
 }
 
@@ -20,19 +20,19 @@ bool visible(const Post& p, const repository::Viewer& v) {
     return p.published || v.admin || p.authorId == v.id;
 }
 
-void sendPost(app::Context& ctx, int status, const Post& p) {
+void sendPost(router::Context& ctx, int status, const Post& p) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writePost(w, p); });
 }
 
 // A post the caller may see, else 404 (unpublished posts of others do not exist for them).
-Post loadVisible(app::Context& ctx, db::Connection& conn, int64_t id,
+Post loadVisible(router::Context& ctx, db::Connection& conn, int64_t id,
                  db::Lock lock = db::Lock::None) {
     auto post = repository::findById(conn, id, lock);
     if (!post || !visible(*post, viewerOf(ctx))) throw ApiError::notFound("Post not found");
     return *post;
 }
 
-void update(app::Context& ctx) {
+void update(router::Context& ctx) {
     int64_t id = ctx.pathId();
     repository::Changes changes;
     if (auto v = ctx.input.text("title")) changes.title = *v;
@@ -52,32 +52,32 @@ void update(app::Context& ctx) {
 
 }  // namespace
 
-void listPosts(app::Context& ctx) {
-    std::string key = app::cursorKey(ctx, "posts");
+void listPosts(router::Context& ctx) {
+    std::string key = router::cursorKey(ctx, "posts");
     auto page = ctx.services.pool.read([&](db::Connection& conn) {
         return repository::findPage(conn, ctx.list, viewerOf(ctx), std::nullopt, key);
     });
-    app::sendPage(ctx, page, writePost);
+    router::sendPage(ctx, page, writePost);
 }
 
-void listUserPosts(app::Context& ctx) {
+void listUserPosts(router::Context& ctx) {
     int64_t userId = ctx.pathId();
-    std::string key = app::cursorKey(ctx, "posts");
+    std::string key = router::cursorKey(ctx, "posts");
     auto page = ctx.services.pool.read([&](db::Connection& conn) {
         if (!users::repository::findById(conn, userId)) throw ApiError::notFound("User not found");
         return repository::findPage(conn, ctx.list, viewerOf(ctx), userId, key);
     });
-    app::sendPage(ctx, page, writePost);
+    router::sendPage(ctx, page, writePost);
 }
 
-void getPost(app::Context& ctx) {
+void getPost(router::Context& ctx) {
     int64_t id = ctx.pathId();
     Post post =
         ctx.services.pool.read([&](db::Connection& conn) { return loadVisible(ctx, conn, id); });
     sendPost(ctx, 200, post);
 }
 
-void createPost(app::Context& ctx) {
+void createPost(router::Context& ctx) {
     repository::NewPost np{ctx.user().id(), *ctx.input.text("title"), *ctx.input.text("body"),
                            ctx.input.boolean("published").value_or(true)};
     Post post = db::withAutocommit(
@@ -86,10 +86,10 @@ void createPost(app::Context& ctx) {
     sendPost(ctx, 201, post);
 }
 
-void replacePost(app::Context& ctx) { update(ctx); }
-void patchPost(app::Context& ctx) { update(ctx); }
+void replacePost(router::Context& ctx) { update(ctx); }
+void patchPost(router::Context& ctx) { update(ctx); }
 
-void deletePost(app::Context& ctx) {
+void deletePost(router::Context& ctx) {
     int64_t id = ctx.pathId();
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
         Post current = loadVisible(ctx, conn, id, db::Lock::ForUpdate);

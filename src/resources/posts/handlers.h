@@ -2,16 +2,16 @@
 // writes are author-or-admin.
 #pragma once
 
-#include "app/context.h"
+#include "router/context.h"
 
 namespace restd::posts {
 
-void listPosts(app::Context& ctx);
-void listUserPosts(app::Context& ctx);
-void getPost(app::Context& ctx);
-void createPost(app::Context& ctx);
-void replacePost(app::Context& ctx);
-void patchPost(app::Context& ctx);
-void deletePost(app::Context& ctx);
+void listPosts(router::Context& ctx);
+void listUserPosts(router::Context& ctx);
+void getPost(router::Context& ctx);
+void createPost(router::Context& ctx);
+void replacePost(router::Context& ctx);
+void patchPost(router::Context& ctx);
+void deletePost(router::Context& ctx);
 
 }  // namespace restd::posts

@@ -1,9 +1,9 @@
 #include "resources/products/handlers.h"
 
-#include "app/list_response.h"
 #include "db/error.h"
 #include "db/transaction.h"
 #include "resources/products/repository.h"
+#include "router/list_response.h"
 
 namespace restd::products {
 
@@ -11,7 +11,7 @@ using http::ApiError;
 
 namespace {
 
-void sendProduct(app::Context& ctx, int status, const Product& p) {
+void sendProduct(router::Context& ctx, int status, const Product& p) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writeProduct(w, p); });
 }
 
@@ -26,7 +26,7 @@ auto translateDuplicate(Fn&& fn) {
 
 // The product about to be written, locked until commit; 404 when missing, 412
 // when If-Match names another version than a GET would show.
-Product loadForWrite(const app::Context& ctx, db::Connection& conn, int64_t id) {
+Product loadForWrite(const router::Context& ctx, db::Connection& conn, int64_t id) {
     auto current = repository::findById(conn, id, db::Lock::ForUpdate);
     if (!current) throw ApiError::notFound("Product not found");
     ctx.requireIfMatch([&](http::JsonWriter& w) { writeProduct(w, *current); });
@@ -34,7 +34,7 @@ Product loadForWrite(const app::Context& ctx, db::Connection& conn, int64_t id) 
 }
 
 // PUT and PATCH (admin only, by the route).
-void update(app::Context& ctx) {
+void update(router::Context& ctx) {
     int64_t id = ctx.pathId();
     const auto& in = ctx.input;
     repository::Changes changes;
@@ -60,19 +60,19 @@ void update(app::Context& ctx) {
 
 }  // namespace
 
-void listProducts(app::Context& ctx) {
+void listProducts(router::Context& ctx) {
     auto minPrice = ctx.list.filters.integer("minPrice");
     auto maxPrice = ctx.list.filters.integer("maxPrice");
     if (minPrice && maxPrice && *minPrice > *maxPrice) {
         throw ApiError::validation({{"minPrice", "Must not be greater than maxPrice", "query"}});
     }
-    std::string key = app::cursorKey(ctx, "products");
+    std::string key = router::cursorKey(ctx, "products");
     auto page = ctx.services.pool.read(
         [&](db::Connection& conn) { return repository::findPage(conn, ctx.list, key); });
-    app::sendPage(ctx, page, writeProduct);
+    router::sendPage(ctx, page, writeProduct);
 }
 
-void getProduct(app::Context& ctx) {
+void getProduct(router::Context& ctx) {
     int64_t id = ctx.pathId();
     auto product = ctx.services.pool.read(
         [&](db::Connection& conn) { return repository::findById(conn, id); });
@@ -80,7 +80,7 @@ void getProduct(app::Context& ctx) {
     sendProduct(ctx, 200, *product);
 }
 
-void createProduct(app::Context& ctx) {
+void createProduct(router::Context& ctx) {
     const auto& in = ctx.input;
     const std::string* description = in.text("description");
     repository::NewProduct np{*in.text("sku"), *in.text("name"),
@@ -94,10 +94,10 @@ void createProduct(app::Context& ctx) {
     sendProduct(ctx, 201, product);
 }
 
-void replaceProduct(app::Context& ctx) { update(ctx); }
-void patchProduct(app::Context& ctx) { update(ctx); }
+void replaceProduct(router::Context& ctx) { update(ctx); }
+void patchProduct(router::Context& ctx) { update(ctx); }
 
-void deleteProduct(app::Context& ctx) {
+void deleteProduct(router::Context& ctx) {
     int64_t id = ctx.pathId();
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
         loadForWrite(ctx, conn, id);

@@ -2,15 +2,15 @@
 // writes are admin-only.
 #pragma once
 
-#include "app/context.h"
+#include "router/context.h"
 
 namespace restd::products {
 
-void listProducts(app::Context& ctx);
-void getProduct(app::Context& ctx);
-void createProduct(app::Context& ctx);
-void replaceProduct(app::Context& ctx);
-void patchProduct(app::Context& ctx);
-void deleteProduct(app::Context& ctx);
+void listProducts(router::Context& ctx);
+void getProduct(router::Context& ctx);
+void createProduct(router::Context& ctx);
+void replaceProduct(router::Context& ctx);
+void patchProduct(router::Context& ctx);
+void deleteProduct(router::Context& ctx);
 
 }  // namespace restd::products

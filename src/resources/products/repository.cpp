@@ -97,8 +97,7 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_
                      .descending = q.sort.descending,
                      .after = std::nullopt,
                      .limit = q.limit,
-                     .offset = (q.page - 1) * q.limit,
-                     .caller = std::nullopt};
+                     .offset = (q.page - 1) * q.limit};
     for (const auto& s : kSorts)
         if (s.field == q.sort.field) pq.sort = s;
     if (auto minPrice = q.filters.integer("minPrice"))

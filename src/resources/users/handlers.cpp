@@ -1,6 +1,5 @@
 #include "resources/users/handlers.h"
 
-#include "app/list_response.h"
 #include "auth/bcrypt_gate.h"
 #include "auth/password.h"
 #include "auth/policy.h"
@@ -9,6 +8,7 @@
 #include "resources/auth/throttle.h"
 #include "resources/users/errors.h"
 #include "resources/users/repository.h"
+#include "router/list_response.h"
 
 namespace restd::users {
 
@@ -16,30 +16,30 @@ using http::ApiError;
 
 namespace {
 
-bool showsEmail(const app::Context& ctx, int64_t userId) {
+bool showsEmail(const router::Context& ctx, int64_t userId) {
     return ctx.user().isAdmin() || ctx.user().id() == userId;
 }
 
-void sendUser(app::Context& ctx, int status, const User& u) {
+void sendUser(router::Context& ctx, int status, const User& u) {
     bool show = showsEmail(ctx, u.id);
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writeUser(w, u, show); });
 }
 
-std::string hashOrThrow(const app::Context& ctx, const std::string& password) {
+std::string hashOrThrow(const router::Context& ctx, const std::string& password) {
     auto hash = auth::gatedHash(password, ctx.services.config.bcryptCost);
     if (!hash) throw std::runtime_error("password hashing failed");
     return *hash;
 }
 
 // 412 when If-Match names another version than a GET of `current` would show.
-void requireIfMatch(const app::Context& ctx, const User& current) {
+void requireIfMatch(const router::Context& ctx, const User& current) {
     bool show = showsEmail(ctx, current.id);
     ctx.requireIfMatch([&](http::JsonWriter& w) { writeUser(w, current, show); });
 }
 
 // The user about to be written, locked until commit; 404 when missing, 412
 // when If-Match names another version than the caller's GET would show.
-User loadForWrite(const app::Context& ctx, db::Connection& conn, int64_t id) {
+User loadForWrite(const router::Context& ctx, db::Connection& conn, int64_t id) {
     auto current = repository::findById(conn, id, db::Lock::ForUpdate);
     if (!current) throw ApiError::notFound("User not found");
     requireIfMatch(ctx, *current);
@@ -60,7 +60,7 @@ ApiError invalidCurrentPassword(std::string message) {
 // Whether this change must prove the current password: a user changing their
 // own password must (admins included), an admin resetting another's need not.
 // The 400s of the field's rules that depend on the rest of the request.
-bool needsCurrentPassword(const app::Context& ctx, int64_t id) {
+bool needsCurrentPassword(const router::Context& ctx, int64_t id) {
     const auto& in = ctx.input;
     const std::string* current = in.text("currentPassword");
     if (current && !in.has("password"))
@@ -80,7 +80,7 @@ bool needsCurrentPassword(const app::Context& ctx, int64_t id) {
 // then the write re-checks under a row lock. A new password ends every
 // session of the user in the same transaction: the token version moves and
 // every refresh token is revoked.
-void update(app::Context& ctx) {
+void update(router::Context& ctx) {
     int64_t id = ctx.pathId();
     auth::requireSelfOrAdmin(ctx.user(), id);
     const auto& in = ctx.input;
@@ -131,40 +131,36 @@ void update(app::Context& ctx) {
 
 }  // namespace
 
-// The caller (CallerLoad::Handler) and the page in one round trip. Admins'
-// searches also match emails: the token's role decides the query, and the
-// rare caller whose role changed since the token was issued gets it again.
-void listUsers(app::Context& ctx) {
+// Admins' searches also match emails. The token's role decides the query, so
+// that the caller's row can ride on the page (one round trip); the rare
+// caller whose role changed since the token was issued gets it again.
+void listUsers(router::Context& ctx) {
     bool tokenAdmin = ctx.claims->role == "admin";
-    std::string key = app::cursorKey(ctx, "users");
-    auto found = ctx.services.pool.read([&](db::Connection& conn) {
-        return repository::findPageWithCaller(conn, ctx.list, tokenAdmin, key, ctx.callerId());
+    std::string key = router::cursorKey(ctx, "users");
+    auto page = ctx.services.pool.read([&](db::Connection& conn) {
+        return repository::findPage(conn, ctx.list, tokenAdmin, key);
     });
-    ctx.admit(std::move(found.caller));
     bool admin = ctx.user().isAdmin();
-    auto& page = found.page;
     if (admin != tokenAdmin && ctx.list.search) {
         page = ctx.services.pool.read(
             [&](db::Connection& conn) { return repository::findPage(conn, ctx.list, admin, key); });
     }
     int64_t self = ctx.user().id();
-    app::sendPage(ctx, page, [&](http::JsonWriter& w, const User& u) {
+    router::sendPage(ctx, page, [&](http::JsonWriter& w, const User& u) {
         writeUser(w, u, admin || u.id == self);
     });
 }
 
-// The caller (CallerLoad::Handler) and the user asked for in one round trip.
-// (A malformed id's 400 is preceded by the dispatcher's own caller check.)
-void getUser(app::Context& ctx) {
+// The caller's row rides on the read of the user asked for: one round trip.
+void getUser(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    auto found = ctx.services.pool.read(
-        [&](db::Connection& conn) { return repository::findWithCaller(conn, ctx.callerId(), id); });
-    ctx.admit(std::move(found.caller));
-    if (!found.user) throw ApiError::notFound("User not found");
-    sendUser(ctx, 200, *found.user);
+    auto user = ctx.services.pool.read(
+        [&](db::Connection& conn) { return repository::findById(conn, id); });
+    if (!user) throw ApiError::notFound("User not found");
+    sendUser(ctx, 200, *user);
 }
 
-void createUser(app::Context& ctx) {
+void createUser(router::Context& ctx) {
     const auto& in = ctx.input;
     ctx.services.pool.read([&](db::Connection& conn) {
         requireFree(conn, 0, *in.text("email"), *in.text("username"));
@@ -180,10 +176,10 @@ void createUser(app::Context& ctx) {
     sendUser(ctx, 201, user);
 }
 
-void replaceUser(app::Context& ctx) { update(ctx); }
-void patchUser(app::Context& ctx) { update(ctx); }
+void replaceUser(router::Context& ctx) { update(ctx); }
+void patchUser(router::Context& ctx) { update(ctx); }
 
-void deleteUser(app::Context& ctx) {
+void deleteUser(router::Context& ctx) {
     int64_t id = ctx.pathId();
     // Posts and refresh tokens go with the user (ON DELETE CASCADE), atomically.
     db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {

@@ -2,15 +2,15 @@
 // from others); writes are self-or-admin, create and delete admin-only.
 #pragma once
 
-#include "app/context.h"
+#include "router/context.h"
 
 namespace restd::users {
 
-void listUsers(app::Context& ctx);
-void getUser(app::Context& ctx);
-void createUser(app::Context& ctx);
-void replaceUser(app::Context& ctx);
-void patchUser(app::Context& ctx);
-void deleteUser(app::Context& ctx);
+void listUsers(router::Context& ctx);
+void getUser(router::Context& ctx);
+void createUser(router::Context& ctx);
+void replaceUser(router::Context& ctx);
+void patchUser(router::Context& ctx);
+void deleteUser(router::Context& ctx);
 
 }  // namespace restd::users

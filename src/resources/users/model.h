@@ -21,16 +21,6 @@ struct User {
     std::string updatedAt;
 };
 
-// The columns a request's caller is admitted by (auth::admit): all that a
-// query reading the caller along with its own rows needs to select.
-struct CallerRow {
-    int64_t id = 0;
-    std::string role;
-    int64_t tokenVersion = 0;
-};
-
-inline CallerRow callerRowOf(const User& u) { return {u.id, u.role, u.tokenVersion}; }
-
 // {id, email?, username, role, createdAt, updatedAt}; `email` only when shown.
 void writeUser(http::JsonWriter& w, const User& u, bool showEmail);
 

@@ -14,7 +14,6 @@ const std::string kSelect =
     "SELECT u.id, u.email, u.username, u.role, u.token_version, "
     "CAST(u.created_at AS CHAR) created_at, CAST(u.updated_at AS CHAR) updated_at";
 const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
-constexpr std::string_view kFindCaller = "SELECT id, role, token_version FROM users WHERE id = ?";
 const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
 const std::string kFindWithHash = kSelect + ", u.password_hash FROM users u WHERE u.id = ?";
 
@@ -46,22 +45,6 @@ constexpr db::SortColumn kSorts[] = {
     {"id", "u.id", true},
 };
 
-// The caller's columns on every row of a page (db::CallerJoin): the few that
-// admission reads, not the whole user, since every row carries them.
-const std::string kCallerSelect = ", c.id, c.role, c.token_version";
-const db::CallerJoin kCallerJoin = {.columns = kCallerSelect, .join = "JOIN users c ON c.id = ?"};
-
-// The caller drives: no row when it is gone, the user's columns NULL when
-// only the user is. MariaDB reads both primary-key lookups as constant tables
-// while planning; `u.id IN (?, ?)`, a range of two rows, cost it more. Only
-// the columns admission and writeUser read, less the ids it was given: each
-// column costs the connector and the server on every execution of the hottest
-// read.
-constexpr std::string_view kFindWithCaller =
-    "SELECT c.role, c.token_version, u.email, u.username, u.role, "
-    "CAST(u.created_at AS CHAR) created_at, CAST(u.updated_at AS CHAR) updated_at "
-    "FROM users c LEFT JOIN users u ON u.id = ? WHERE c.id = ?";
-
 // The user in columns first .. first + kUserColumns - 1.
 User readUser(const db::Rows& r, int first = 1) {
     User u;
@@ -75,41 +58,17 @@ User readUser(const db::Rows& r, int first = 1) {
     return u;
 }
 
-// The caller in columns first .. first + 2 (kCallerSelect's order).
-CallerRow readCaller(const db::Rows& r, int first = 1) {
-    return {r.getInt64(first), r.getString(first + 1), r.getInt64(first + 2)};
-}
-
 }  // namespace
-
-std::optional<CallerRow> findCaller(db::Connection& conn, int64_t id) {
-    db::Rows rows = conn.prepare(kFindCaller).bind(id).query();
-    if (!rows.next()) return std::nullopt;
-    return readCaller(rows);
-}
 
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
-    db::Rows rows =
-        conn.prepare(lock == db::Lock::ForUpdate ? kFindByIdForUpdate : kFindById).bind(id).query();
+    // A plain read of one row carries the request's caller (db/rider.h).
+    db::Rows rows = (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate)
+                                                 : conn.prepareRow(kFindById))
+                        .bind(id)
+                        .query();
     if (!rows.next()) return std::nullopt;
     return readUser(rows);
-}
-
-CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id) {
-    db::Rows rows = conn.prepare(kFindWithCaller).bind(id).bind(callerId).query();
-    CallerAndUser found;
-    if (!rows.next()) return found;
-    found.caller = CallerRow{callerId, rows.getString(1), rows.getInt64(2)};
-    if (rows.isNull(3)) return found;  // u.email is NOT NULL: no such user
-    User& u = found.user.emplace();
-    u.id = id;
-    u.email = rows.getString(3);
-    u.username = rows.getString(4);
-    u.role = rows.getString(5);
-    u.createdAt = common::isoFromSql(rows.getString(6));
-    u.updatedAt = common::isoFromSql(rows.getString(7));
-    return found;
 }
 
 std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email) {
@@ -189,8 +148,7 @@ db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
                      .descending = q.sort.descending,
                      .after = std::nullopt,
                      .limit = q.limit,
-                     .offset = (q.page - 1) * q.limit,
-                     .caller = std::nullopt};
+                     .offset = (q.page - 1) * q.limit};
     for (const auto& s : kSorts)
         if (s.field == q.sort.field) pq.sort = s;
     if (q.search) {
@@ -212,21 +170,6 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchE
               std::string_view cursorKey) {
     return db::fetchPage<User>(conn, pageQuery(q, searchEmail, cursorKey), kUserColumns, cursorKey,
                                [](const db::Rows& r) { return readUser(r); });
-}
-
-CallerAndPage findPageWithCaller(db::Connection& conn, const validation::ListQuery& q,
-                                 bool searchEmail, std::string_view cursorKey, int64_t callerId) {
-    db::PageQuery pq = pageQuery(q, searchEmail, cursorKey);
-    pq.caller = kCallerJoin;
-    pq.caller->id = callerId;
-    CallerAndPage found;
-    // Row layout: the user's columns, the sort key and id, the caller's columns.
-    found.page = db::fetchPage<User>(conn, pq, kUserColumns, cursorKey, [&](const db::Rows& r) {
-        if (!found.caller) found.caller = readCaller(r, kUserColumns + 3);
-        return readUser(r);
-    });
-    if (found.page.items.empty()) found.caller = findCaller(conn, callerId);
-    return found;
 }
 
 }  // namespace restd::users::repository

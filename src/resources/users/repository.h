@@ -16,17 +16,6 @@
 namespace restd::users::repository {
 
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock = db::Lock::None);
-// Only what the token check needs of user `id`.
-std::optional<CallerRow> findCaller(db::Connection& conn, int64_t id);
-
-// The caller of a request (for the token check) and the user `id`, read in
-// one round trip. Either is nullopt when there is no such row. `user` holds
-// what writeUser shows; its token version is not read (0).
-struct CallerAndUser {
-    std::optional<CallerRow> caller;
-    std::optional<User> user;
-};
-CallerAndUser findWithCaller(db::Connection& conn, int64_t callerId, int64_t id);
 
 struct LoginRecord {
     User user;
@@ -76,14 +65,5 @@ using Page = db::ListPage<User>;
 // Throws ApiError 400 for a cursor that is forged or belongs to another sort.
 Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
               std::string_view cursorKey);
-
-// The same page and the caller's row (for the token check) in one round trip;
-// `caller` is nullopt when there is no such user.
-struct CallerAndPage {
-    std::optional<CallerRow> caller;
-    Page page;
-};
-CallerAndPage findPageWithCaller(db::Connection& conn, const validation::ListQuery& q,
-                                 bool searchEmail, std::string_view cursorKey, int64_t callerId);
 
 }  // namespace restd::users::repository

@@ -18,7 +18,6 @@ constexpr std::string_view kUpdateDescription =
 
 using router::Auth;
 using router::Cache;
-using router::CallerLoad;
 using router::Method;
 using router::Route;
 
@@ -27,7 +26,6 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/users",
          .auth = Auth::User,
-         .callerLoad = CallerLoad::Handler,
          .list = &rules::kListUsers,
          .cache = Cache::Private,
          .handle = listUsers,
@@ -49,7 +47,6 @@ std::span<const Route> routes() {
         {.method = Method::Get,
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
-         .callerLoad = CallerLoad::Handler,
          .cache = Cache::Private,
          .handle = getUser,
          .doc = {.summary = "Get a user",

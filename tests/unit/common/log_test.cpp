@@ -1,4 +1,4 @@
-// Log lines are built by hand (app/log.cpp); every one must still be a JSON
+// Log lines are built by hand (common/log.cpp); every one must still be a JSON
 // object that a strict parser reads back to the values given, whatever bytes
 // a client put in a path or an id.
 #include "common/log.h"

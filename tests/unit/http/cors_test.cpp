@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/route_table.h"
 #include "router/router.h"
 
 using namespace restd::http;
@@ -131,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_preflight_from_a_disallowed_origin_gets_no_cors_headers) 
 // The methods a preflight offers are those of the path in the route table:
 // every route's method is among them, for each path.
 BOOST_AUTO_TEST_CASE(a_preflight_offers_the_method_of_every_route_of_the_path) {
-    restd::router::Router router(restd::router::routeTable());
+    restd::router::Router router(restd::app::routeTable());
     for (const restd::router::Route& route : router.routes()) {
         // The pattern itself is a path its {params} match.
         std::string path(route.path);

@@ -5,12 +5,14 @@
 #include <boost/test/unit_test.hpp>
 #include <stdexcept>
 
+#include "app/route_table.h"
+
 using namespace restd;
 using router::Route;
 
 namespace {
 
-void noop(app::Context&) {}
+void noop(router::Context&) {}
 
 Route documented() {
     return {
@@ -27,11 +29,11 @@ BOOST_AUTO_TEST_SUITE(openapi_document)
 
 BOOST_AUTO_TEST_CASE(the_route_table_is_fully_documented_and_every_route_appears) {
     std::string text;
-    BOOST_REQUIRE_NO_THROW(text = openapi::buildDocument(router::routeTable()));
+    BOOST_REQUIRE_NO_THROW(text = openapi::buildDocument(app::routeTable()));
     rapidjson::Document doc;
     doc.Parse(text.c_str());
     BOOST_REQUIRE(!doc.HasParseError());
-    for (const Route& r : router::routeTable()) {
+    for (const Route& r : app::routeTable()) {
         std::string method(http::methodName(r.method));
         for (char& c : method) c = static_cast<char>(std::tolower(c));
         BOOST_TEST_CONTEXT(method << " " << r.path) {

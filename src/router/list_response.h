@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include "app/context.h"
 #include "common/digest.h"
 #include "db/list_query.h"
+#include "router/context.h"
 
-namespace restd::app {
+namespace restd::router {
 
 // Signs the cursors of `resource`'s lists: a cursor of one resource's list is
 // refused by another's, even for a sort field of the same name.
@@ -50,4 +50,4 @@ void sendPage(Context& ctx, const db::ListPage<T>& page, WriteItem&& writeItem) 
         });
 }
 
-}  // namespace restd::app
+}  // namespace restd::router

@@ -1,12 +1,15 @@
 // Context: what a handler gets for one request: the parsed request and body,
-// the response to fill, the matched route and its path params, and the
-// worker's shared services. Lives on the accepting thread's stack.
+// the response to fill, the matched route and its path params, its checked
+// input, its caller, and the worker's shared services. Lives on the accepting
+// thread's stack.
 #pragma once
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "auth/authenticate.h"
 #include "auth/jwt.h"
 #include "auth/principal.h"
 #include "config/config.h"
@@ -20,38 +23,36 @@
 #include "router/route.h"
 #include "validation/validator.h"
 
-namespace restd::app {
+namespace restd::router {
 
-// Per-worker services shared by every request of that worker.
+// Per-worker services shared by every request of that worker. The last two
+// come from the process above the resources (app/): the OpenAPI document of
+// the route table and the metrics exposition (empty when there is none).
 struct Services {
     const config::Config& config;
     db::Pool& pool;
     std::chrono::steady_clock::time_point startedAt;
     std::chrono::system_clock::time_point startedAtWall;
+    std::string_view openapi = {};
+    std::string (*metrics)() = nullptr;
 };
 
 struct Context {
     const http::Request& req;
     http::Response& res;
     const http::Body& body;
-    const router::Route& route;
-    const router::PathParams& params;
+    const Route& route;
+    const PathParams& params;
     Services& services;
-    std::optional<auth::Principal> principal;  // set when the route requires auth
-    std::optional<auth::Claims> claims;        // the verified token, on authenticated routes
-    validation::Input input;                   // body fields checked by route.body
-    validation::ListQuery list;                // query checked by route.list
+    auth::CallerCheck* caller = nullptr;  // set when the route requires auth
+    std::optional<auth::Claims> claims;   // the verified token, on authenticated routes
+    validation::Input input;              // body fields checked by route.body
+    validation::ListQuery list;           // query checked by route.list
 
-    // The authenticated caller (the route requires auth, so it is always set;
-    // on a CallerLoad::Handler route, once the handler has called admit()).
-    const auth::Principal& user() const { return *principal; }
-
-    // CallerLoad::Handler routes: the id of the caller to load with the
-    // handler's own rows, then its row (nullopt when there is none). admit()
-    // answers 401 when the row is gone or the token version is stale, and 403
-    // on an Admin route when the caller is no admin.
-    int64_t callerId() const { return claims->sub; }
-    void admit(std::optional<users::CallerRow> caller);
+    // The authenticated caller (on a route that requires auth). Its row is
+    // read on its own first unless a read of the handler carried it already;
+    // throws 401/403 when it does not pass (auth/authenticate.h).
+    const auth::Principal& user() const { return caller->admitted(services.pool); }
 
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.
@@ -73,4 +74,4 @@ struct Context {
     }
 };
 
-}  // namespace restd::app
+}  // namespace restd::router

@@ -1,7 +1,10 @@
 // The route table: every resource's routes, one line per resource. Matching
 // order is declaration order; the first route whose pattern and method match wins.
+#include "app/route_table.h"
+
 #include <vector>
 
+#include "openapi/document.h"
 #include "resources/auth/routes.h"
 #include "resources/docs/routes.h"
 #include "resources/health/routes.h"
@@ -9,9 +12,10 @@
 #include "resources/posts/routes.h"
 #include "resources/products/routes.h"
 #include "resources/users/routes.h"
-#include "router/route.h"
 
-namespace restd::router {
+namespace restd::app {
+
+using router::Route;
 
 std::span<const Route> routeTable() {
     static const std::vector<Route> kTable = [] {
@@ -32,4 +36,9 @@ std::span<const Route> routeTable() {
     return kTable;
 }
 
-}  // namespace restd::router
+const std::string& openapiDocument() {
+    static const std::string kDocument = openapi::buildDocument(routeTable());
+    return kDocument;
+}
+
+}  // namespace restd::app
