@@ -371,13 +371,13 @@ void writeListParameters(Writer& w, const validation::ListRules& rules) {
         str(w, "string");
         key(w, "enum");
         w.StartArray();
-        for (auto f : rules.sortFields) {
-            str(w, f);
-            str(w, "-" + std::string(f));
+        for (const auto& s : rules.sorts) {
+            str(w, s.field);
+            str(w, "-" + std::string(s.field));
         }
         w.EndArray();
         key(w, "default");
-        str(w, "-createdAt");
+        str(w, "-" + std::string(rules.sorts.front().field));
         w.EndObject();
     });
     if (!rules.searchDescription.empty()) {

@@ -8,6 +8,8 @@
 #include <span>
 #include <string_view>
 
+#include "db/sort_column.h"
+
 namespace restd::validation {
 
 enum class Kind {
@@ -49,9 +51,12 @@ inline constexpr size_t kMaxSearchChars = 100;
 inline constexpr int64_t kMaxOffsetRows = 50000;
 
 struct ListRules {
-    std::span<const std::string_view> sortFields;  // allowed `sort` values (without '-')
-    std::span<const FieldRule> filters = {};       // extra query parameters
-    std::string_view searchDescription = {};       // empty: no `search`
+    // The list's sort table: `sort` takes their names (a '-' prefix for
+    // descending), and the page orders by the column of the one taken. The
+    // first is the default, descending. Never empty.
+    std::span<const db::SortColumn> sorts;
+    std::span<const FieldRule> filters = {};  // extra query parameters
+    std::string_view searchDescription = {};  // empty: no `search`
 };
 
 }  // namespace restd::validation

@@ -313,6 +313,7 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
     if (!fields) throw http::ApiError::validation({{"", "Malformed query string", "query"}});
     std::vector<FieldError> details;
     ListQuery q;
+    q.sort = {rules.sorts.front(), true};
     auto fail = [&](std::string_view field, std::string message) {
         details.push_back({std::string(field), std::move(message), "query"});
     };
@@ -351,10 +352,12 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
         } else if (key == "sort") {
             bool desc = value.starts_with('-');
             std::string_view field = std::string_view(value).substr(desc ? 1 : 0);
-            auto it = std::find(rules.sortFields.begin(), rules.sortFields.end(), field);
-            if (it == rules.sortFields.end()) {
+            auto it = std::find_if(rules.sorts.begin(), rules.sorts.end(),
+                                   [&](const db::SortColumn& s) { return s.field == field; });
+            if (it == rules.sorts.end()) {
                 std::string list;
-                for (auto s : rules.sortFields) list += (list.empty() ? "" : ", ") + std::string(s);
+                for (const auto& s : rules.sorts)
+                    list += (list.empty() ? "" : ", ") + std::string(s.field);
                 fail("sort", "Must be one of: " + list + " (prefix '-' for descending)");
             } else {
                 q.sort = {*it, desc};

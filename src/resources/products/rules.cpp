@@ -57,7 +57,16 @@ const FieldRule kFilters[] = {
     {.name = "inStock", .kind = Kind::Boolean, .description = "true: stock > 0; false: stock = 0"},
 };
 
-constexpr std::string_view kSorts[] = {"createdAt", "name", "priceCents", "id"};
+// The sort table of the products list: the columns of the repository's `products p`.
+constexpr db::SortColumn kSorts[] = {
+    {.field = "createdAt", .column = "p.created_at", .index = "idx_products_created"},
+    {.field = "name", .column = "p.name", .index = "idx_products_name"},
+    {.field = "priceCents",
+     .column = "p.price_cents",
+     .numeric = true,
+     .index = "idx_products_price"},
+    {.field = "id", .column = "p.id", .numeric = true},
+};
 
 }  // namespace
 
@@ -65,7 +74,7 @@ const validation::BodyRules kCreateProduct{kFields, BodyMode::Create};
 const validation::BodyRules kReplaceProduct{kFields, BodyMode::Replace};
 const validation::BodyRules kPatchProduct{kFields, BodyMode::Patch};
 const validation::ListRules kListProducts{
-    .sortFields = kSorts,
+    .sorts = kSorts,
     .filters = kFilters,
     .searchDescription = "Case-insensitive substring of the name or the SKU"};
 

@@ -58,7 +58,13 @@ constexpr FieldRule kRole{.name = "role",
 const FieldRule kCreateFields[] = {kEmail, kUsername, kPassword, kRole};
 const FieldRule kReplaceFields[] = {kEmail, kUsername, kOptionalPassword, kCurrentPassword, kRole};
 
-constexpr std::string_view kSorts[] = {"createdAt", "username", "id"};
+// The sort table of the users list: the columns of the repository's `users u`.
+// A username is unique (ignoring case, as the column compares): no tie-breaker.
+constexpr db::SortColumn kSorts[] = {
+    {.field = "createdAt", .column = "u.created_at", .index = "idx_users_created"},
+    {.field = "username", .column = "u.username", .unique = true, .index = "uq_users_username"},
+    {.field = "id", .column = "u.id", .numeric = true},
+};
 
 }  // namespace
 
@@ -66,7 +72,7 @@ const validation::BodyRules kCreateUser{kCreateFields, BodyMode::Create};
 const validation::BodyRules kReplaceUser{kReplaceFields, BodyMode::Replace};
 const validation::BodyRules kPatchUser{kReplaceFields, BodyMode::Patch};
 const validation::ListRules kListUsers{
-    .sortFields = kSorts,
+    .sorts = kSorts,
     .filters = {},
     .searchDescription = "Case-insensitive substring of the username (and email, for admins)"};
 

@@ -25,13 +25,17 @@ const FieldRule kFields[] = {
 };
 const BodyRules kRules{kFields, BodyMode::Create};
 
-constexpr std::string_view kSorts[] = {"createdAt", "title", "id"};
+constexpr restd::db::SortColumn kSorts[] = {
+    {.field = "createdAt", .column = "created_at"},
+    {.field = "title", .column = "title"},
+    {.field = "id", .column = "id", .numeric = true},
+};
 const FieldRule kFilters[] = {
     {.name = "published", .kind = Kind::Boolean},
     {.name = "authorId", .kind = Kind::Integer, .min = 1, .max = 1000},
 };
-const ListRules kList{.sortFields = kSorts, .filters = kFilters, .searchDescription = "Title"};
-const ListRules kListWithoutSearch{.sortFields = kSorts};
+const ListRules kList{.sorts = kSorts, .filters = kFilters, .searchDescription = "Title"};
+const ListRules kListWithoutSearch{.sorts = kSorts};
 
 Body json(std::string_view text) { return parseBody("application/json", text); }
 
