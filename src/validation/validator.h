@@ -64,4 +64,8 @@ std::optional<Value> checkField(const FieldRule& rule, const rapidjson::Value* j
 // Number of UTF-8 code points (the input is valid UTF-8).
 size_t codePoints(std::string_view s);
 
+// Whether valid UTF-8 text holds a control character (Unicode Cc: C0, DEL,
+// C1) other than those `allowed` (ASCII).
+bool hasControl(std::string_view s, std::string_view allowed = {});
+
 }  // namespace restd::validation

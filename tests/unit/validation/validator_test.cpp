@@ -7,6 +7,7 @@
 
 #include "http/api_error.h"
 #include "http/body.h"
+#include "resources/users/rules.h"
 
 using namespace restd::validation;
 using restd::http::ApiError;
@@ -21,7 +22,10 @@ const FieldRule kFields[] = {
     {.name = "title", .kind = Kind::Text, .required = true, .trim = true, .min = 1, .max = 200},
     {.name = "body", .kind = Kind::Text, .required = false, .min = 1, .max = 50000},
     {.name = "email", .kind = Kind::Email, .required = false},
-    {.name = "password", .kind = Kind::Password, .required = false},
+    {.name = "password",
+     .kind = Kind::Format,
+     .required = false,
+     .format = &restd::users::rules::kPasswordFormat},
 };
 const BodyRules kRules{kFields, BodyMode::Create};
 
