@@ -14,22 +14,11 @@
 
 #include "db/connection.h"
 #include "db/rider.h"
+#include "db/sort_column.h"
 
 namespace restd::db {
 
 using Param = std::variant<int64_t, std::string, bool>;
-
-struct SortColumn {
-    std::string_view field;   // API name, "createdAt"
-    std::string_view column;  // SQL expression, "u.created_at"
-    bool numeric = false;     // the cursor value binds as an integer
-    bool unique = false;      // no two rows share a value: the id breaks no ties
-    // The index ordered by (column, id): a searched list's window walks it by
-    // name, since MariaDB 10.11 re-plans a prepared statement's executions
-    // and, after a page of full rows, sometimes switches that walk to a
-    // scan and sort of the whole table.
-    std::string_view index = "PRIMARY";
-};
 
 // Conditions joined with AND, each with its bound values in order.
 struct Where {

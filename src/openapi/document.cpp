@@ -219,24 +219,20 @@ void writeRuleSchema(Writer& w, const FieldRule& r, bool inForm) {
             key(w, "maxLength");
             w.Int(254);
             break;
-        case Kind::Password:
+        case Kind::Format:
             type("string");
-            key(w, "minLength");
-            w.Int(8);
-            key(w, "maxLength");
-            w.Int(72);
-            key(w, "pattern");
-            str(w, "^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])[^\\x00-\\x1F\\x7F-\\x9F]*$");
-            break;
-        case Kind::Username:
-            type("string");
-            key(w, "pattern");
-            str(w, "^[A-Za-z0-9_]{3,30}$");
-            break;
-        case Kind::Sku:
-            type("string");
-            key(w, "pattern");
-            str(w, "^[A-Z0-9-]{3,32}$");
+            if (r.format->minLength > 0) {
+                key(w, "minLength");
+                w.Int64(r.format->minLength);
+            }
+            if (r.format->maxLength > 0) {
+                key(w, "maxLength");
+                w.Int64(r.format->maxLength);
+            }
+            if (!r.format->pattern.empty()) {
+                key(w, "pattern");
+                str(w, r.format->pattern);
+            }
             break;
         case Kind::Enum:
             type("string");
@@ -371,13 +367,13 @@ void writeListParameters(Writer& w, const validation::ListRules& rules) {
         str(w, "string");
         key(w, "enum");
         w.StartArray();
-        for (auto f : rules.sortFields) {
-            str(w, f);
-            str(w, "-" + std::string(f));
+        for (const auto& s : rules.sorts) {
+            str(w, s.field);
+            str(w, "-" + std::string(s.field));
         }
         w.EndArray();
         key(w, "default");
-        str(w, "-createdAt");
+        str(w, "-" + std::string(rules.sorts.front().field));
         w.EndObject();
     });
     if (!rules.searchDescription.empty()) {

@@ -6,19 +6,32 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "db/sort_column.h"
 
 namespace restd::validation {
 
 enum class Kind {
-    Text,      // UTF-8 text; lengths in code points
-    Email,     // trimmed, lower-cased, <= 254 chars
-    Password,  // 8-72 bytes, upper + lower + digit
-    Username,  // 3-30 of [A-Za-z0-9_]
-    Sku,       // 3-32 of [A-Z0-9-]
-    Enum,      // one of `options`
-    Boolean,   // JSON true/false; forms also 1/0
-    Integer,   // JSON integer / strictly parsed decimal in forms and queries
+    Text,     // UTF-8 text; lengths in code points
+    Email,    // trimmed, lower-cased, <= 254 chars
+    Format,   // text in a format its resource defines (`format`)
+    Enum,     // one of `options`
+    Boolean,  // JSON true/false; forms also 1/0
+    Integer,  // JSON integer / strictly parsed decimal in forms and queries
+};
+
+// A text format a resource owns and declares once in its rules: the
+// validator runs `check`, the OpenAPI document states the rest.
+struct TextFormat {
+    // Appends one message per rule `value` breaks; none when it is valid.
+    void (*check)(std::string_view value, std::vector<std::string>& broken);
+    // The same rules in the OpenAPI document's terms; 0 or empty: not stated.
+    int64_t minLength = 0;
+    int64_t maxLength = 0;
+    std::string_view pattern = {};
 };
 
 struct FieldRule {
@@ -29,6 +42,7 @@ struct FieldRule {
     int64_t min = 0;        // Text: min code points; Integer: min value
     int64_t max = 0;        // Text: max code points (0 = none); Integer: max value
     std::span<const std::string_view> options = {};  // Enum
+    const TextFormat* format = nullptr;              // Format
     std::string_view description = {};
 };
 
@@ -49,9 +63,12 @@ inline constexpr size_t kMaxSearchChars = 100;
 inline constexpr int64_t kMaxOffsetRows = 50000;
 
 struct ListRules {
-    std::span<const std::string_view> sortFields;  // allowed `sort` values (without '-')
-    std::span<const FieldRule> filters = {};       // extra query parameters
-    std::string_view searchDescription = {};       // empty: no `search`
+    // The list's sort table: `sort` takes their names (a '-' prefix for
+    // descending), and the page orders by the column of the one taken. The
+    // first is the default, descending. Never empty.
+    std::span<const db::SortColumn> sorts;
+    std::span<const FieldRule> filters = {};  // extra query parameters
+    std::string_view searchDescription = {};  // empty: no `search`
 };
 
 }  // namespace restd::validation

@@ -50,19 +50,6 @@ std::string trimmed(std::string_view s) {
     return std::string(s);
 }
 
-// A control character (Unicode Cc: C0, DEL, C1) in valid UTF-8, other than
-// those `allowed` (ASCII). C1 controls are U+0080-U+009F, encoded C2 80-C2 9F.
-bool hasControl(std::string_view s, std::string_view allowed = {}) {
-    for (size_t i = 0; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if ((c < 0x20 || c == 0x7F) && allowed.find(static_cast<char>(c)) == std::string_view::npos)
-            return true;
-        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F)
-            return true;
-    }
-    return false;
-}
-
 // The line breaks and tab of multi-line text.
 constexpr std::string_view kTextControls = "\t\n\r";
 
@@ -139,33 +126,12 @@ std::optional<Value> checkText(const FieldRule& rule, std::string value, std::st
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (!validEmail(value)) fail("Please provide a valid email");
             break;
-        case Kind::Password: {
-            if (value.size() < 8 || value.size() > 72) fail("Password must be 8 to 72 bytes long");
-            // bcrypt reads a C string (a NUL would end it early), and a control
-            // character is no key anyone types: refused before any hashing.
-            if (hasControl(value)) fail("Password must not contain control characters");
-            auto any = [&](auto pred) { return std::any_of(value.begin(), value.end(), pred); };
-            if (!any([](char c) { return c >= 'A' && c <= 'Z'; }))
-                fail("Password must contain an upper-case letter");
-            if (!any([](char c) { return c >= 'a' && c <= 'z'; }))
-                fail("Password must contain a lower-case letter");
-            if (!any([](char c) { return c >= '0' && c <= '9'; }))
-                fail("Password must contain a digit");
+        case Kind::Format: {
+            std::vector<std::string> broken;
+            rule.format->check(value, broken);
+            for (std::string& message : broken) fail(std::move(message));
             break;
         }
-        case Kind::Username:
-            if (value.size() < 3 || value.size() > 30 ||
-                !std::all_of(value.begin(), value.end(),
-                             [](char c) { return isAlnum(c) || c == '_'; }))
-                fail("Username must be 3 to 30 characters of letters, digits and underscores");
-            break;
-        case Kind::Sku:
-            if (value.size() < 3 || value.size() > 32 ||
-                !std::all_of(value.begin(), value.end(), [](char c) {
-                    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-                }))
-                fail("SKU must be 3 to 32 characters of A-Z, 0-9 and '-'");
-            break;
         case Kind::Enum:
             if (std::find(rule.options.begin(), rule.options.end(), value) == rule.options.end()) {
                 std::string list;
@@ -194,6 +160,18 @@ std::optional<Value> checkText(const FieldRule& rule, std::string value, std::st
 size_t codePoints(std::string_view s) {
     return static_cast<size_t>(
         std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+// C1 controls are U+0080-U+009F, encoded C2 80-C2 9F.
+bool hasControl(std::string_view s, std::string_view allowed) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if ((c < 0x20 || c == 0x7F) && allowed.find(static_cast<char>(c)) == std::string_view::npos)
+            return true;
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F)
+            return true;
+    }
+    return false;
 }
 
 const Value* Input::find(std::string_view name) const {
@@ -313,6 +291,7 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
     if (!fields) throw http::ApiError::validation({{"", "Malformed query string", "query"}});
     std::vector<FieldError> details;
     ListQuery q;
+    q.sort = {rules.sorts.front(), true};
     auto fail = [&](std::string_view field, std::string message) {
         details.push_back({std::string(field), std::move(message), "query"});
     };
@@ -351,10 +330,12 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
         } else if (key == "sort") {
             bool desc = value.starts_with('-');
             std::string_view field = std::string_view(value).substr(desc ? 1 : 0);
-            auto it = std::find(rules.sortFields.begin(), rules.sortFields.end(), field);
-            if (it == rules.sortFields.end()) {
+            auto it = std::find_if(rules.sorts.begin(), rules.sorts.end(),
+                                   [&](const db::SortColumn& s) { return s.field == field; });
+            if (it == rules.sorts.end()) {
                 std::string list;
-                for (auto s : rules.sortFields) list += (list.empty() ? "" : ", ") + std::string(s);
+                for (const auto& s : rules.sorts)
+                    list += (list.empty() ? "" : ", ") + std::string(s.field);
                 fail("sort", "Must be one of: " + list + " (prefix '-' for descending)");
             } else {
                 q.sort = {*it, desc};

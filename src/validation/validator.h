@@ -40,14 +40,14 @@ class Input {
 };
 
 struct Sort {
-    std::string_view field;  // one of the route's sort fields
+    db::SortColumn column;  // the entry of the list's sort table `sort` named
     bool descending = true;
 };
 
 struct ListQuery {
     int64_t page = 1;
     int64_t limit = kDefaultLimit;
-    Sort sort{"createdAt", true};
+    Sort sort;  // validateList: the sort table's first entry unless `sort` names another
     std::optional<std::string> search;
     std::optional<std::string> cursor;  // opaque; decoded by the repository
     Input filters;
@@ -63,5 +63,9 @@ std::optional<Value> checkField(const FieldRule& rule, const rapidjson::Value* j
 
 // Number of UTF-8 code points (the input is valid UTF-8).
 size_t codePoints(std::string_view s);
+
+// Whether valid UTF-8 text holds a control character (Unicode Cc: C0, DEL,
+// C1) other than those `allowed` (ASCII).
+bool hasControl(std::string_view s, std::string_view allowed = {});
 
 }  // namespace restd::validation

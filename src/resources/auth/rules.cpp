@@ -1,5 +1,7 @@
 #include "resources/auth/rules.h"
 
+#include "resources/users/rules.h"
+
 namespace restd::auth_tokens::rules {
 
 using validation::BodyMode;
@@ -14,12 +16,14 @@ const FieldRule kRegisterFields[] = {
      .required = true,
      .description = "Valid address, at most 254 characters; trimmed and lower-cased"},
     {.name = "username",
-     .kind = Kind::Username,
+     .kind = Kind::Format,
      .required = true,
+     .format = &users::rules::kUsernameFormat,
      .description = "3-30 characters of [A-Za-z0-9_], unique ignoring case"},
     {.name = "password",
-     .kind = Kind::Password,
+     .kind = Kind::Format,
      .required = true,
+     .format = &users::rules::kPasswordFormat,
      .description = "8-72 bytes with an upper-case letter, a lower-case letter and a digit"},
 };
 

@@ -1,10 +1,9 @@
 #include "resources/posts/handlers.h"
 
-#include "auth/policy.h"
-#include "db/transaction.h"
 #include "resources/posts/repository.h"
+#include "resources/support/lists.h"
+#include "resources/support/writes.h"
 #include "resources/users/repository.h"
-#include "router/list_response.h"
 
 namespace restd::posts {
 
@@ -16,22 +15,25 @@ repository::Viewer viewerOf(const router::Context& ctx) {
     return {ctx.user().id(), ctx.user().isAdmin()};
 }
 
-bool visible(const Post& p, const repository::Viewer& v) {
+// Unpublished posts of others do not exist for the caller.
+bool visible(const router::Context& ctx, const Post& p) {
+    const repository::Viewer v = viewerOf(ctx);
     return p.published || v.admin || p.authorId == v.id;
 }
+
+const support::Resource<Post> kPosts{
+    .notFound = "Post not found",
+    .find = repository::findById,
+    .write = [](const router::Context&, http::JsonWriter& w, const Post& p) { writePost(w, p); },
+    .visible = visible,
+    .owner = [](const Post& p) { return p.authorId; },
+};
 
 void sendPost(router::Context& ctx, int status, const Post& p) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writePost(w, p); });
 }
 
-// A post the caller may see, else 404 (unpublished posts of others do not exist for them).
-Post loadVisible(router::Context& ctx, db::Connection& conn, int64_t id,
-                 db::Lock lock = db::Lock::None) {
-    auto post = repository::findById(conn, id, lock);
-    if (!post || !visible(*post, viewerOf(ctx))) throw ApiError::notFound("Post not found");
-    return *post;
-}
-
+// PUT and PATCH (author or admin).
 void update(router::Context& ctx) {
     int64_t id = ctx.pathId();
     repository::Changes changes;
@@ -40,48 +42,46 @@ void update(router::Context& ctx) {
     if (auto v = ctx.input.boolean("published")) changes.published = *v;
     // PUT: optional fields omitted take their defaults.
     if (ctx.route.method == http::Method::Put && !changes.published) changes.published = true;
-    Post post = db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-        Post current = loadVisible(ctx, conn, id, db::Lock::ForUpdate);
-        auth::requireSelfOrAdmin(ctx.user(), current.authorId);
-        ctx.requireIfMatch([&](http::JsonWriter& w) { writePost(w, current); });
-        repository::update(conn, id, changes);
-        return *repository::findById(conn, id);
-    });
+    Post post = support::update(
+        ctx, kPosts, id, [&](db::Connection& conn) { repository::update(conn, id, changes); });
     sendPost(ctx, 200, post);
 }
 
 }  // namespace
 
 void listPosts(router::Context& ctx) {
-    std::string key = router::cursorKey(ctx, "posts");
-    auto page = ctx.services.pool.read([&](db::Connection& conn) {
-        return repository::findPage(conn, ctx.list, viewerOf(ctx), std::nullopt, key);
-    });
-    router::sendPage(ctx, page, writePost);
+    support::sendList(
+        ctx, "posts",
+        [&](db::Connection& conn, std::string_view key) {
+            return repository::findPage(conn, ctx.list, viewerOf(ctx), std::nullopt, key);
+        },
+        writePost);
 }
 
 void listUserPosts(router::Context& ctx) {
     int64_t userId = ctx.pathId();
-    std::string key = router::cursorKey(ctx, "posts");
-    auto page = ctx.services.pool.read([&](db::Connection& conn) {
-        if (!users::repository::findById(conn, userId)) throw ApiError::notFound("User not found");
-        return repository::findPage(conn, ctx.list, viewerOf(ctx), userId, key);
-    });
-    router::sendPage(ctx, page, writePost);
+    support::sendList(
+        ctx, "posts",
+        [&](db::Connection& conn, std::string_view key) {
+            if (!users::repository::findById(conn, userId))
+                throw ApiError::notFound("User not found");
+            return repository::findPage(conn, ctx.list, viewerOf(ctx), userId, key);
+        },
+        writePost);
 }
 
 void getPost(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    Post post =
-        ctx.services.pool.read([&](db::Connection& conn) { return loadVisible(ctx, conn, id); });
+    Post post = ctx.services.pool.read(
+        [&](db::Connection& conn) { return support::load(ctx, conn, kPosts, id); });
     sendPost(ctx, 200, post);
 }
 
 void createPost(router::Context& ctx) {
     repository::NewPost np{ctx.user().id(), *ctx.input.text("title"), *ctx.input.text("body"),
                            ctx.input.boolean("published").value_or(true)};
-    Post post = db::withAutocommit(
-        ctx.services.pool, [&](db::Connection& conn) { return repository::insert(conn, np); });
+    Post post = support::create(ctx, kPosts,
+                                [&](db::Connection& conn) { return repository::insert(conn, np); });
     ctx.res.setHeader("Location", "/api/v1/posts/" + std::to_string(post.id));
     sendPost(ctx, 201, post);
 }
@@ -91,12 +91,7 @@ void patchPost(router::Context& ctx) { update(ctx); }
 
 void deletePost(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-        Post current = loadVisible(ctx, conn, id, db::Lock::ForUpdate);
-        auth::requireSelfOrAdmin(ctx.user(), current.authorId);
-        ctx.requireIfMatch([&](http::JsonWriter& w) { writePost(w, current); });
-        repository::remove(conn, id);
-    });
+    support::remove(ctx, kPosts, id, [&](db::Connection& conn) { repository::remove(conn, id); });
     ctx.res.sendDeleted(id, "Post deleted");
 }
 

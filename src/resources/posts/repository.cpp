@@ -3,6 +3,7 @@
 #include "common/time.h"
 #include "db/list_query.h"
 #include "db/partial_update.h"
+#include "resources/support/page_query.h"
 
 namespace restd::posts::repository {
 
@@ -14,8 +15,11 @@ constexpr std::string_view kSelect =
     "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at";
 // Lists: posts drive the join (STRAIGHT_JOIN), so the sort index of posts
 // is walked and each page row picks up its author's name by primary key.
-constexpr std::string_view kTable = "posts p";
-constexpr std::string_view kAuthorJoin = "STRAIGHT_JOIN users u ON u.id = p.author_id";
+// The sort columns (posts' rules) are of this `posts p`.
+constexpr support::ListSource kList{.select = kSelect,
+                                    .table = "posts p",
+                                    .joins = "STRAIGHT_JOIN users u ON u.id = p.author_id",
+                                    .idColumn = "p.id"};
 const std::string kFindById =
     std::string(kSelect) + " FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
 
@@ -27,12 +31,6 @@ constexpr std::string_view kInsert =
     "title, body, published, CAST(created_at AS CHAR) created_at, "
     "CAST(updated_at AS CHAR) updated_at";
 constexpr std::string_view kDelete = "DELETE FROM posts WHERE id = ?";
-
-constexpr db::SortColumn kSorts[] = {
-    {"createdAt", "p.created_at", false, false, "idx_posts_created"},
-    {"title", "p.title", false, false, "idx_posts_title"},
-    {"id", "p.id", true},
-};
 
 Post readPost(const db::Rows& r) {
     Post p;
@@ -51,8 +49,9 @@ Post readPost(const db::Rows& r) {
 
 std::optional<Post> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
-    db::Rows rows = conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate)
-                                                             : std::string_view(kFindById))
+    // A plain read of one row carries the request's caller (db/rider.h).
+    db::Rows rows = (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate)
+                                                 : conn.prepareRow(kFindById))
                         .bind(id)
                         .query();
     if (!rows.next()) return std::nullopt;
@@ -84,28 +83,13 @@ bool remove(db::Connection& conn, int64_t id) {
 
 Page findPage(db::Connection& conn, const validation::ListQuery& q, const Viewer& viewer,
               std::optional<int64_t> authorId, std::string_view cursorKey) {
-    db::PageQuery pq{.select = kSelect,
-                     .table = kTable,
-                     .joins = kAuthorJoin,
-                     .idColumn = "p.id",
-                     .where = {},
-                     .sort = kSorts[0],
-                     .descending = q.sort.descending,
-                     .after = std::nullopt,
-                     .limit = q.limit,
-                     .offset = (q.page - 1) * q.limit};
-    for (const auto& s : kSorts)
-        if (s.field == q.sort.field) pq.sort = s;
+    db::PageQuery pq = support::pageQuery(q, kList, cursorKey);
     if (!authorId) authorId = q.filters.integer("authorId");
     if (authorId) pq.where.add("p.author_id = ?", *authorId);
     if (auto published = q.filters.boolean("published"))
         pq.where.add("p.published = ?", *published);
     if (!viewer.admin) pq.where.add("(p.published = TRUE OR p.author_id = ?)", viewer.id);
-    if (q.search) {
-        pq.where.add("p.title LIKE ? ESCAPE '!'", db::containsPattern(*q.search));
-        pq.searched = true;
-    }
-    if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
+    if (q.search) pq.where.add("p.title LIKE ? ESCAPE '!'", db::containsPattern(*q.search));
     return db::fetchPage<Post>(conn, pq, kPostColumns, cursorKey, readPost);
 }
 

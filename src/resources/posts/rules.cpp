@@ -41,7 +41,12 @@ const FieldRule kUserPostFilters[] = {
     {.name = "published", .kind = Kind::Boolean, .description = "true or false"},
 };
 
-constexpr std::string_view kSorts[] = {"createdAt", "title", "id"};
+// The sort table of both posts lists: the columns of the repository's `posts p`.
+constexpr db::SortColumn kSorts[] = {
+    {.field = "createdAt", .column = "p.created_at", .index = "idx_posts_created"},
+    {.field = "title", .column = "p.title", .index = "idx_posts_title"},
+    {.field = "id", .column = "p.id", .numeric = true},
+};
 constexpr std::string_view kSearch = "Case-insensitive substring of the title";
 
 }  // namespace
@@ -50,8 +55,8 @@ const validation::BodyRules kCreatePost{kFields, BodyMode::Create};
 const validation::BodyRules kReplacePost{kFields, BodyMode::Replace};
 const validation::BodyRules kPatchPost{kFields, BodyMode::Patch};
 const validation::ListRules kListPosts{
-    .sortFields = kSorts, .filters = kFilters, .searchDescription = kSearch};
+    .sorts = kSorts, .filters = kFilters, .searchDescription = kSearch};
 const validation::ListRules kListUserPosts{
-    .sortFields = kSorts, .filters = kUserPostFilters, .searchDescription = kSearch};
+    .sorts = kSorts, .filters = kUserPostFilters, .searchDescription = kSearch};
 
 }  // namespace restd::posts::rules

@@ -1,9 +1,8 @@
 #include "resources/products/handlers.h"
 
-#include "db/error.h"
-#include "db/transaction.h"
 #include "resources/products/repository.h"
-#include "router/list_response.h"
+#include "resources/support/lists.h"
+#include "resources/support/writes.h"
 
 namespace restd::products {
 
@@ -11,26 +10,21 @@ using http::ApiError;
 
 namespace {
 
+// The SKU is the only unique key besides the id.
+constexpr support::UniqueKey kUniqueKeys[] = {
+    {.index = "uq_products_sku", .field = "sku", .message = "SKU is already taken"},
+};
+
+const support::Resource<Product> kProducts{
+    .notFound = "Product not found",
+    .find = repository::findById,
+    .write = [](const router::Context&, http::JsonWriter& w,
+                const Product& p) { writeProduct(w, p); },
+    .uniqueKeys = kUniqueKeys,
+};
+
 void sendProduct(router::Context& ctx, int status, const Product& p) {
     ctx.res.sendData(status, [&](http::JsonWriter& w) { writeProduct(w, p); });
-}
-
-// A taken SKU (the only unique key besides the id) becomes a 409 naming it.
-template <class Fn>
-auto translateDuplicate(Fn&& fn) {
-    return db::onDuplicate(std::forward<Fn>(fn), [](const db::Error&) {
-        const std::string message = "SKU is already taken";
-        return ApiError(409, "CONFLICT", message, {{"sku", message, "body"}});
-    });
-}
-
-// The product about to be written, locked until commit; 404 when missing, 412
-// when If-Match names another version than a GET would show.
-Product loadForWrite(const router::Context& ctx, db::Connection& conn, int64_t id) {
-    auto current = repository::findById(conn, id, db::Lock::ForUpdate);
-    if (!current) throw ApiError::notFound("Product not found");
-    ctx.requireIfMatch([&](http::JsonWriter& w) { writeProduct(w, *current); });
-    return *current;
 }
 
 // PUT and PATCH (admin only, by the route).
@@ -48,13 +42,8 @@ void update(router::Context& ctx) {
         if (!changes.description) changes.description = "";
         if (!changes.stock) changes.stock = 0;
     }
-    Product product = translateDuplicate([&] {
-        return db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-            loadForWrite(ctx, conn, id);
-            repository::update(conn, id, changes);
-            return *repository::findById(conn, id);
-        });
-    });
+    Product product = support::update(
+        ctx, kProducts, id, [&](db::Connection& conn) { repository::update(conn, id, changes); });
     sendProduct(ctx, 200, product);
 }
 
@@ -66,18 +55,19 @@ void listProducts(router::Context& ctx) {
     if (minPrice && maxPrice && *minPrice > *maxPrice) {
         throw ApiError::validation({{"minPrice", "Must not be greater than maxPrice", "query"}});
     }
-    std::string key = router::cursorKey(ctx, "products");
-    auto page = ctx.services.pool.read(
-        [&](db::Connection& conn) { return repository::findPage(conn, ctx.list, key); });
-    router::sendPage(ctx, page, writeProduct);
+    support::sendList(
+        ctx, "products",
+        [&](db::Connection& conn, std::string_view key) {
+            return repository::findPage(conn, ctx.list, key);
+        },
+        writeProduct);
 }
 
 void getProduct(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    auto product = ctx.services.pool.read(
-        [&](db::Connection& conn) { return repository::findById(conn, id); });
-    if (!product) throw ApiError::notFound("Product not found");
-    sendProduct(ctx, 200, *product);
+    Product product = ctx.services.pool.read(
+        [&](db::Connection& conn) { return support::load(ctx, conn, kProducts, id); });
+    sendProduct(ctx, 200, product);
 }
 
 void createProduct(router::Context& ctx) {
@@ -86,10 +76,8 @@ void createProduct(router::Context& ctx) {
     repository::NewProduct np{*in.text("sku"), *in.text("name"),
                               description ? *description : std::string(), *in.integer("priceCents"),
                               in.integer("stock").value_or(0)};
-    Product product = translateDuplicate([&] {
-        return db::withAutocommit(
-            ctx.services.pool, [&](db::Connection& conn) { return repository::insert(conn, np); });
-    });
+    Product product = support::create(
+        ctx, kProducts, [&](db::Connection& conn) { return repository::insert(conn, np); });
     ctx.res.setHeader("Location", "/api/v1/products/" + std::to_string(product.id));
     sendProduct(ctx, 201, product);
 }
@@ -99,10 +87,8 @@ void patchProduct(router::Context& ctx) { update(ctx); }
 
 void deleteProduct(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-        loadForWrite(ctx, conn, id);
-        repository::remove(conn, id);
-    });
+    support::remove(ctx, kProducts, id,
+                    [&](db::Connection& conn) { repository::remove(conn, id); });
     ctx.res.sendDeleted(id, "Product deleted");
 }
 

@@ -3,6 +3,7 @@
 #include "common/time.h"
 #include "db/list_query.h"
 #include "db/partial_update.h"
+#include "resources/support/page_query.h"
 
 namespace restd::products::repository {
 
@@ -12,7 +13,9 @@ constexpr int kProductColumns = 8;  // read by readProduct
 constexpr std::string_view kSelect =
     "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
     "CAST(p.created_at AS CHAR) created_at, CAST(p.updated_at AS CHAR) updated_at";
-constexpr std::string_view kTable = "products p";
+// The sort columns (products' rules) are of this `products p`.
+constexpr support::ListSource kList{
+    .select = kSelect, .table = "products p", .joins = {}, .idColumn = "p.id"};
 const std::string kFindById = std::string(kSelect) + " FROM products p WHERE p.id = ?";
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
@@ -28,13 +31,6 @@ constexpr std::string_view kDelete = "DELETE FROM products WHERE id = ?";
 constexpr std::string_view kSearch =
     "(p.name LIKE ? ESCAPE '!' OR "
     "CONVERT(p.sku USING utf8mb4) COLLATE utf8mb4_unicode_520_ci LIKE ? ESCAPE '!')";
-
-constexpr db::SortColumn kSorts[] = {
-    {"createdAt", "p.created_at", false, false, "idx_products_created"},
-    {"name", "p.name", false, false, "idx_products_name"},
-    {"priceCents", "p.price_cents", true, false, "idx_products_price"},
-    {"id", "p.id", true},
-};
 
 Product readProduct(const db::Rows& r) {
     Product p;
@@ -53,8 +49,9 @@ Product readProduct(const db::Rows& r) {
 
 std::optional<Product> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
-    db::Rows rows = conn.prepare(lock == db::Lock::ForUpdate ? std::string_view(kFindByIdForUpdate)
-                                                             : std::string_view(kFindById))
+    // A plain read of one row carries the request's caller (db/rider.h).
+    db::Rows rows = (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate)
+                                                 : conn.prepareRow(kFindById))
                         .bind(id)
                         .query();
     if (!rows.next()) return std::nullopt;
@@ -88,18 +85,7 @@ bool remove(db::Connection& conn, int64_t id) {
 }
 
 Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_view cursorKey) {
-    db::PageQuery pq{.select = kSelect,
-                     .table = kTable,
-                     .joins = {},
-                     .idColumn = "p.id",
-                     .where = {},
-                     .sort = kSorts[0],
-                     .descending = q.sort.descending,
-                     .after = std::nullopt,
-                     .limit = q.limit,
-                     .offset = (q.page - 1) * q.limit};
-    for (const auto& s : kSorts)
-        if (s.field == q.sort.field) pq.sort = s;
+    db::PageQuery pq = support::pageQuery(q, kList, cursorKey);
     if (auto minPrice = q.filters.integer("minPrice"))
         pq.where.add("p.price_cents >= ?", *minPrice);
     if (auto maxPrice = q.filters.integer("maxPrice"))
@@ -109,9 +95,7 @@ Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_
     if (q.search) {
         std::string pattern = db::containsPattern(*q.search);
         pq.where.add(kSearch, pattern, pattern);
-        pq.searched = true;
     }
-    if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
     return db::fetchPage<Product>(conn, pq, kProductColumns, cursorKey, readProduct);
 }
 

@@ -1,5 +1,7 @@
 #include "resources/products/rules.h"
 
+#include <algorithm>
+
 namespace restd::products::rules {
 
 using validation::BodyMode;
@@ -11,10 +13,21 @@ namespace {
 constexpr int64_t kMaxPriceCents = 100000000;
 constexpr int64_t kMaxStock = 1000000000;
 
+void checkSku(std::string_view value, std::vector<std::string>& broken) {
+    if (value.size() < 3 || value.size() > 32 ||
+        !std::all_of(value.begin(), value.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+        }))
+        broken.push_back("SKU must be 3 to 32 characters of A-Z, 0-9 and '-'");
+}
+
+const validation::TextFormat kSku{.check = checkSku, .pattern = "^[A-Z0-9-]{3,32}$"};
+
 const FieldRule kFields[] = {
     {.name = "sku",
-     .kind = Kind::Sku,
+     .kind = Kind::Format,
      .required = true,
+     .format = &kSku,
      .description = "3-32 characters of [A-Z0-9-], unique"},
     {.name = "name",
      .kind = Kind::Text,
@@ -57,7 +70,16 @@ const FieldRule kFilters[] = {
     {.name = "inStock", .kind = Kind::Boolean, .description = "true: stock > 0; false: stock = 0"},
 };
 
-constexpr std::string_view kSorts[] = {"createdAt", "name", "priceCents", "id"};
+// The sort table of the products list: the columns of the repository's `products p`.
+constexpr db::SortColumn kSorts[] = {
+    {.field = "createdAt", .column = "p.created_at", .index = "idx_products_created"},
+    {.field = "name", .column = "p.name", .index = "idx_products_name"},
+    {.field = "priceCents",
+     .column = "p.price_cents",
+     .numeric = true,
+     .index = "idx_products_price"},
+    {.field = "id", .column = "p.id", .numeric = true},
+};
 
 }  // namespace
 
@@ -65,7 +87,7 @@ const validation::BodyRules kCreateProduct{kFields, BodyMode::Create};
 const validation::BodyRules kReplaceProduct{kFields, BodyMode::Replace};
 const validation::BodyRules kPatchProduct{kFields, BodyMode::Patch};
 const validation::ListRules kListProducts{
-    .sortFields = kSorts,
+    .sorts = kSorts,
     .filters = kFilters,
     .searchDescription = "Case-insensitive substring of the name or the SKU"};
 

@@ -1,29 +1,27 @@
-// Turns a unique-key violation on users into a 409 that names the field.
+// The unique keys of users besides the id: a write that would give a user
+// another's email or username answers 409 naming the field.
 #pragma once
 
-#include <string>
 #include <string_view>
 #include <utility>
 
-#include "db/error.h"
-#include "http/api_error.h"
+#include "resources/support/unique_keys.h"
 
 namespace restd::users {
 
+inline constexpr support::UniqueKey kUniqueKeys[] = {
+    {.index = "uq_users_email", .field = "email", .message = "Email is already registered"},
+    {.index = "uq_users_username", .field = "username", .message = "Username is already taken"},
+};
+
 // 409 CONFLICT naming "email" or "username".
 inline http::ApiError duplicateOf(std::string_view field) {
-    bool email = field == "email";
-    std::string message = email ? "Email is already registered" : "Username is already taken";
-    return http::ApiError(409, "CONFLICT", message, {{std::string(field), message, "body"}});
+    return support::conflictOn(support::keyOf(kUniqueKeys, field));
 }
 
 template <class Fn>
 auto translateDuplicate(Fn&& fn) {
-    return db::onDuplicate(std::forward<Fn>(fn), [](const db::Error& e) {
-        std::string_view what = e.what();
-        bool email = what.find("uq_users_email") != std::string_view::npos;
-        return duplicateOf(email ? "email" : "username");
-    });
+    return support::translateDuplicate(kUniqueKeys, std::forward<Fn>(fn));
 }
 
 }  // namespace restd::users

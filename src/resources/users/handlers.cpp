@@ -6,6 +6,7 @@
 #include "db/transaction.h"
 #include "resources/auth/repository.h"
 #include "resources/auth/throttle.h"
+#include "resources/support/writes.h"
 #include "resources/users/errors.h"
 #include "resources/users/repository.h"
 #include "router/list_response.h"
@@ -20,30 +21,26 @@ bool showsEmail(const router::Context& ctx, int64_t userId) {
     return ctx.user().isAdmin() || ctx.user().id() == userId;
 }
 
+// The user as this caller sees it: the email only for the user and admins.
+void writeUserFor(const router::Context& ctx, http::JsonWriter& w, const User& u) {
+    writeUser(w, u, showsEmail(ctx, u.id));
+}
+
+const support::Resource<User> kUsers{
+    .notFound = "User not found",
+    .find = repository::findById,
+    .write = writeUserFor,
+    .uniqueKeys = kUniqueKeys,
+};
+
 void sendUser(router::Context& ctx, int status, const User& u) {
-    bool show = showsEmail(ctx, u.id);
-    ctx.res.sendData(status, [&](http::JsonWriter& w) { writeUser(w, u, show); });
+    ctx.res.sendData(status, [&](http::JsonWriter& w) { writeUserFor(ctx, w, u); });
 }
 
 std::string hashOrThrow(const router::Context& ctx, const std::string& password) {
     auto hash = auth::gatedHash(password, ctx.services.config.bcryptCost);
     if (!hash) throw std::runtime_error("password hashing failed");
     return *hash;
-}
-
-// 412 when If-Match names another version than a GET of `current` would show.
-void requireIfMatch(const router::Context& ctx, const User& current) {
-    bool show = showsEmail(ctx, current.id);
-    ctx.requireIfMatch([&](http::JsonWriter& w) { writeUser(w, current, show); });
-}
-
-// The user about to be written, locked until commit; 404 when missing, 412
-// when If-Match names another version than the caller's GET would show.
-User loadForWrite(const router::Context& ctx, db::Connection& conn, int64_t id) {
-    auto current = repository::findById(conn, id, db::Lock::ForUpdate);
-    if (!current) throw ApiError::notFound("User not found");
-    requireIfMatch(ctx, *current);
-    return *current;
 }
 
 // 409 before any bcrypt when the new email or username is another user's.
@@ -97,7 +94,7 @@ void update(router::Context& ctx) {
     repository::LoginRecord before = pool.read([&](db::Connection& conn) {
         auto found = repository::findWithHash(conn, id);
         if (!found) throw ApiError::notFound("User not found");
-        requireIfMatch(ctx, found->user);
+        support::requireIfMatch(ctx, kUsers, found->user);
         requireFree(conn, id, changes.email, changes.username);
         if (proveCurrent) {
             throttleKey = auth_tokens::throttle::accountKey(ctx.services.config, found->user.email);
@@ -117,7 +114,7 @@ void update(router::Context& ctx) {
         return db::withTransaction(pool, [&](db::Connection& conn) {
             auto locked = repository::findWithHash(conn, id, db::Lock::ForUpdate);
             if (!locked) throw ApiError::notFound("User not found");
-            requireIfMatch(ctx, locked->user);
+            support::requireIfMatch(ctx, kUsers, locked->user);
             if (proveCurrent && locked->passwordHash != before.passwordHash)
                 throw ApiError::conflict("The password was changed meanwhile; nothing was changed");
             repository::update(conn, id, changes);
@@ -168,10 +165,8 @@ void createUser(router::Context& ctx) {
     repository::NewUser nu{*in.text("email"), *in.text("username"),
                            hashOrThrow(ctx, *in.text("password")),
                            in.text("role") ? *in.text("role") : "user"};
-    User user = translateDuplicate([&] {
-        return db::withAutocommit(
-            ctx.services.pool, [&](db::Connection& conn) { return repository::insert(conn, nu); });
-    });
+    User user = support::create(ctx, kUsers,
+                                [&](db::Connection& conn) { return repository::insert(conn, nu); });
     ctx.res.setHeader("Location", "/api/v1/users/" + std::to_string(user.id));
     sendUser(ctx, 201, user);
 }
@@ -182,10 +177,7 @@ void patchUser(router::Context& ctx) { update(ctx); }
 void deleteUser(router::Context& ctx) {
     int64_t id = ctx.pathId();
     // Posts and refresh tokens go with the user (ON DELETE CASCADE), atomically.
-    db::withTransaction(ctx.services.pool, [&](db::Connection& conn) {
-        loadForWrite(ctx, conn, id);
-        repository::remove(conn, id);
-    });
+    support::remove(ctx, kUsers, id, [&](db::Connection& conn) { repository::remove(conn, id); });
     ctx.res.sendDeleted(id, "User deleted");
 }
 

@@ -4,6 +4,7 @@
 #include "db/list_query.h"
 #include "db/partial_update.h"
 #include "http/api_error.h"
+#include "resources/support/page_query.h"
 
 namespace restd::users::repository {
 
@@ -38,12 +39,6 @@ constexpr std::string_view kDelete = "DELETE FROM users WHERE id = ?";
 
 constexpr std::string_view kBumpTokenVersion =
     "UPDATE users SET token_version = token_version + 1 WHERE id = ?";
-
-constexpr db::SortColumn kSorts[] = {
-    {"createdAt", "u.created_at", false, false, "idx_users_created"},
-    {"username", "u.username", false, true, "uq_users_username"},
-    {"id", "u.id", true},
-};
 
 // The user in columns first .. first + kUserColumns - 1.
 User readUser(const db::Rows& r, int first = 1) {
@@ -139,18 +134,10 @@ namespace {
 
 db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
                         std::string_view cursorKey) {
-    db::PageQuery pq{.select = kSelect,
-                     .table = "users u",
-                     .joins = {},
-                     .idColumn = "u.id",
-                     .where = {},
-                     .sort = kSorts[0],
-                     .descending = q.sort.descending,
-                     .after = std::nullopt,
-                     .limit = q.limit,
-                     .offset = (q.page - 1) * q.limit};
-    for (const auto& s : kSorts)
-        if (s.field == q.sort.field) pq.sort = s;
+    // The sort columns (users' rules) are of this `users u`.
+    const support::ListSource list{
+        .select = kSelect, .table = "users u", .joins = {}, .idColumn = "u.id"};
+    db::PageQuery pq = support::pageQuery(q, list, cursorKey);
     if (q.search) {
         std::string pattern = db::containsPattern(*q.search);
         if (searchEmail)
@@ -158,9 +145,7 @@ db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
                          pattern);
         else
             pq.where.add("u.username LIKE ? ESCAPE '!'", pattern);
-        pq.searched = true;
     }
-    if (q.cursor) db::applyCursor(pq, *q.cursor, cursorKey);
     return pq;
 }
 

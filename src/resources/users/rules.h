@@ -10,4 +10,8 @@ extern const validation::BodyRules kReplaceUser;
 extern const validation::BodyRules kPatchUser;
 extern const validation::ListRules kListUsers;
 
+// The formats of a username and a password (also those of registration).
+extern const validation::TextFormat kUsernameFormat;
+extern const validation::TextFormat kPasswordFormat;
+
 }  // namespace restd::users::rules

@@ -479,7 +479,7 @@ BOOST_AUTO_TEST_CASE(an_empty_query_takes_the_defaults) {
     ListQuery q = validateList("", posts::kListPosts);
     BOOST_TEST(q.page == 1);
     BOOST_TEST(q.limit == kDefaultLimit);
-    BOOST_TEST(q.sort.field == "createdAt");
+    BOOST_TEST(q.sort.column.field == "createdAt");
     BOOST_TEST(q.sort.descending);
     BOOST_TEST(!q.search);
     BOOST_TEST(!q.cursor);
@@ -506,10 +506,10 @@ BOOST_AUTO_TEST_CASE(page_and_limit_are_bounded_integers) {
 
 BOOST_AUTO_TEST_CASE(sort_takes_a_known_field_with_an_optional_minus) {
     ListQuery asc = validateList("sort=title", posts::kListPosts);
-    BOOST_TEST(asc.sort.field == "title");
+    BOOST_TEST(asc.sort.column.field == "title");
     BOOST_TEST(!asc.sort.descending);
     ListQuery desc = validateList("sort=-priceCents", products::kListProducts);
-    BOOST_TEST(desc.sort.field == "priceCents");
+    BOOST_TEST(desc.sort.column.field == "priceCents");
     BOOST_TEST(desc.sort.descending);
     BOOST_TEST(!validateList("sort=createdAt", users::kListUsers).sort.descending);
 
@@ -522,7 +522,7 @@ BOOST_AUTO_TEST_CASE(sort_takes_a_known_field_with_an_optional_minus) {
             bad);
     }
     // Each list has its own fields: username sorts users, not posts.
-    BOOST_TEST(validateList("sort=username", users::kListUsers).sort.field == "username");
+    BOOST_TEST(validateList("sort=username", users::kListUsers).sort.column.field == "username");
     BOOST_TEST(names(listDetails("sort=username", posts::kListPosts)) == "sort@query");
 }
 

@@ -7,6 +7,7 @@
 
 #include "http/api_error.h"
 #include "http/body.h"
+#include "resources/users/rules.h"
 
 using namespace restd::validation;
 using restd::http::ApiError;
@@ -21,17 +22,24 @@ const FieldRule kFields[] = {
     {.name = "title", .kind = Kind::Text, .required = true, .trim = true, .min = 1, .max = 200},
     {.name = "body", .kind = Kind::Text, .required = false, .min = 1, .max = 50000},
     {.name = "email", .kind = Kind::Email, .required = false},
-    {.name = "password", .kind = Kind::Password, .required = false},
+    {.name = "password",
+     .kind = Kind::Format,
+     .required = false,
+     .format = &restd::users::rules::kPasswordFormat},
 };
 const BodyRules kRules{kFields, BodyMode::Create};
 
-constexpr std::string_view kSorts[] = {"createdAt", "title", "id"};
+constexpr restd::db::SortColumn kSorts[] = {
+    {.field = "createdAt", .column = "created_at"},
+    {.field = "title", .column = "title"},
+    {.field = "id", .column = "id", .numeric = true},
+};
 const FieldRule kFilters[] = {
     {.name = "published", .kind = Kind::Boolean},
     {.name = "authorId", .kind = Kind::Integer, .min = 1, .max = 1000},
 };
-const ListRules kList{.sortFields = kSorts, .filters = kFilters, .searchDescription = "Title"};
-const ListRules kListWithoutSearch{.sortFields = kSorts};
+const ListRules kList{.sorts = kSorts, .filters = kFilters, .searchDescription = "Title"};
+const ListRules kListWithoutSearch{.sorts = kSorts};
 
 Body json(std::string_view text) { return parseBody("application/json", text); }
 
