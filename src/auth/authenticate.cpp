@@ -83,7 +83,14 @@ void CallerCheck::arrive(const db::Rows* rows, int first) {
 }
 
 const Principal& CallerCheck::admitted(db::Pool& pool) {
-    if (!arrived()) pool.read([this](db::Connection& conn) { bringAlone(conn); });
+    if (!arrived()) {
+        // Asked in the middle of a handler's database work: on the handler's
+        // own connection, never a second one from the pool.
+        if (db::Connection* held = db::leasedConnection())
+            bringAlone(*held);
+        else
+            pool.read([this](db::Connection& conn) { bringAlone(conn); });
+    }
     if (refusal_) throw *refusal_;
     return *principal_;
 }

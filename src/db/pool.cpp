@@ -13,8 +13,21 @@ Pool::Pool(Settings config) : config_(std::move(config)) {}
 
 Pool::~Pool() = default;
 
+namespace {
+thread_local Connection* tLeased = nullptr;
+}  // namespace
+
+Connection* leasedConnection() { return tLeased; }
+
+Pool::Lease::Lease(Pool* pool, std::unique_ptr<Connection> conn)
+    : pool_(pool), conn_(std::move(conn)) {
+    if (!tLeased) tLeased = conn_.get();
+}
+
 Pool::Lease::~Lease() {
-    if (conn_) pool_->release(std::move(conn_));
+    if (!conn_) return;  // moved from
+    if (tLeased == conn_.get()) tLeased = nullptr;
+    pool_->release(std::move(conn_));
 }
 
 namespace {

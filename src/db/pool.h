@@ -39,6 +39,12 @@ struct PoolObserver {
 };
 void observePools(PoolObserver observer);
 
+// The connection this thread holds a lease on (its first, when it holds
+// several), or nullptr: where a statement that must run now, in the middle
+// of a handler's work, goes without taking a second connection from the
+// pool (Rider's caller check, auth/authenticate.h).
+Connection* leasedConnection();
+
 class Pool {
   public:
     explicit Pool(Settings config);
@@ -48,7 +54,7 @@ class Pool {
 
     class Lease {
       public:
-        Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+        Lease(Pool* pool, std::unique_ptr<Connection> conn);
         Lease(Lease&& other) noexcept = default;
         Lease& operator=(Lease&&) = delete;
         ~Lease();

@@ -225,6 +225,21 @@ BOOST_AUTO_TEST_CASE(sighup_applies_the_env_file_and_an_invalid_file_keeps_the_r
     BOOST_CHECK(processAlive(master));
 }
 
+// A handler that needs its caller's role before its first statement (the
+// posts list filters by it) reads the caller's row on the connection it
+// already holds: with one connection per worker, a second checkout would wait
+// DB_POOL_WAIT_MS and answer 503.
+BOOST_AUTO_TEST_CASE(a_caller_read_mid_handler_takes_no_second_pool_connection) {
+    const Account user = registerAccount("sup");
+    EnvFile file;
+    file.set({{"DB_POOL_MAX", "1"}, {"DB_POOL_WAIT_MS", "200"}});
+    reloadRestd(false, true);
+    for (std::string_view path : {"/api/v1/posts", "/api/v1/posts?search=x"}) {
+        HttpResponse r = send("GET", path, user.token);
+        BOOST_CHECK_MESSAGE(r.status == 200, path << ": " << r.status << " " << r.body);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(sighup_under_load_replaces_every_worker_and_fails_no_request) {
     const Account user = registerAccount("sup");
     const std::vector<pid_t> before = settledWorkers();
