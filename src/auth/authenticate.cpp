@@ -14,10 +14,10 @@ using http::ApiError;
 
 namespace {
 
-// All a token check needs of the caller's row. auth owns these columns of
-// the users table (the users resource owns the rest).
-constexpr std::string_view kCallerRow = "SELECT id, role, token_version FROM users WHERE id = ?";
-constexpr int kCallerColumns = 3;
+// All a token check needs of the caller's row (by its primary key, the
+// token's `sub`). auth owns these columns of the users table; the users
+// resource owns the rest.
+constexpr std::string_view kCallerColumns[] = {"role", "token_version"};
 
 // verifyToken() through this thread's cache: a token verified before skips
 // the signature and the parsing, never the clock.
@@ -61,16 +61,16 @@ Claims verifyBearer(const http::Request& req, std::string_view secret) {
 }
 
 CallerCheck::CallerCheck(const Claims& claims, bool adminOnly)
-    : db::Rider(kCallerRow, kCallerColumns, claims.sub),
+    : db::Rider("users", "id", kCallerColumns, claims.sub),
       tokenVersion_(claims.ver),
       adminOnly_(adminOnly) {}
 
 void CallerCheck::arrive(const db::Rows* rows, int first) {
-    if (!rows || rows->getInt64(first) != key() || rows->getInt64(first + 2) != tokenVersion_) {
+    if (!rows || rows->getInt64(first + 1) != tokenVersion_) {
         refusal_ = ApiError::unauthorized("Access token revoked");
         throw *refusal_;
     }
-    Principal caller{key(), rows->getString(first + 1)};
+    Principal caller{value(), rows->getString(first)};
     if (adminOnly_) {
         try {
             requireAdmin(caller);

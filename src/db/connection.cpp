@@ -7,6 +7,8 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
+
 #include "db/rider.h"
 
 namespace restd::db {
@@ -64,9 +66,10 @@ std::string Rows::getString(int c) const {
 }
 size_t Rows::rowCount() const { return empty_ ? 0 : rs_->rowsCount(); }
 
-// Row layout of a wrapped statement (Connection::prepareRow): the rider's
-// columns, a marker that is NULL when the statement itself found no row, then
-// the statement's columns. No row at all: the rider's row is missing.
+// Row layout of a statement that carries a rider (Connection::prepareRow):
+// the rider's columns, a marker that is NULL when the statement itself found
+// no row, then the statement's columns. No row at all: the rider's row is
+// missing.
 void Rows::unwrap(Rider& rider) {
     if (!rs_->next()) {
         empty_ = true;
@@ -191,24 +194,42 @@ Statement Connection::prepareCarrying(std::string_view text,
     return cached(text);
 }
 
-Statement Connection::prepareRow(std::string_view text, std::string_view prefix) {
+Statement Connection::prepareRow(const RowQuery& q) {
     Rider* rider = pendingRider();
-    if (!rider) return cached(std::string(prefix) + std::string(text));
-    // One round trip: MariaDB merges both derived tables, so each side keeps
-    // its own plan (two primary-key reads for a GET by id).
-    std::string wrapped;
-    wrapped.reserve(prefix.size() + rider->select().size() + text.size() + 96);
-    wrapped.append(prefix)
-        .append("SELECT r.*, q.* FROM (")
-        .append(rider->select())
-        .append(") r LEFT JOIN (SELECT 1 AS present_, s.* FROM (")
-        .append(text)
-        .append(") s) q ON TRUE");
-    Statement st = cached(wrapped);
+    std::string sql;
+    if (!rider) {
+        sql.append(q.select).append(" FROM ").append(q.from).append(" WHERE ").append(q.where);
+        return cached(sql);
+    }
+    // The rider drives: no row at all when its row is missing; the
+    // statement's columns NULL (present_, its key, too) when only the
+    // statement's row is. Both are primary-key lookups MariaDB reads as constants, so this
+    // costs what the statement alone does, plus a few columns.
+    std::string_view columns = q.select.substr(q.select.find_first_not_of(' ', 6));
+    sql.append("SELECT ")
+        .append(rider->selectList("rdr"))
+        .append(", ")
+        .append(q.key)
+        .append(" AS present_, ")
+        .append(columns)
+        .append(" FROM ")
+        .append(rider->tableAs("rdr"))
+        .append(" LEFT JOIN (")
+        .append(q.from)
+        .append(") ON ")
+        .append(q.where)
+        .append(" WHERE ")
+        .append(rider->keyIs("rdr"));
+    Statement st = cached(sql);
     st.wrapped_ = rider;
-    st.bind(rider->key());
+    // The rider's key is the last placeholder; the statement binds its own
+    // from the first.
+    const auto own = std::count(q.where.begin(), q.where.end(), '?');
+    st.ps_.setInt64(static_cast<unsigned>(own + 1), rider->value());
     return st;
 }
+
+Statement Connection::prepareRead(std::string_view text) { return cached(text); }
 
 Statement Connection::cached(std::string_view text) {
     std::string key(text);

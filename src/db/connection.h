@@ -25,6 +25,15 @@ namespace restd::db {
 
 class Rider;
 
+// A read of one row in parts, so that a rider can join it
+// (Connection::prepareRow).
+struct RowQuery {
+    std::string_view select;  // "SELECT u.id, u.email" (distinct names)
+    std::string_view from;    // "users u", or a join: "posts p JOIN users u ON ..."
+    std::string_view where;   // "u.id = ?"
+    std::string_view key;     // a column never NULL in a found row: "u.id"
+};
+
 // Result rows of a query; columns are 1-based as in SQL.
 class Rows {
   public:
@@ -41,8 +50,8 @@ class Rows {
 
   private:
     friend class Statement;
-    // The result of a statement wrapped to carry `rider` (prepareRow): hands
-    // the rider its columns, then shows only the statement's own.
+    // The result of a statement that carries `rider` (prepareRow): hands the
+    // rider its columns, then shows only the statement's own.
     void unwrap(Rider& rider);
 
     std::unique_ptr<sql::ResultSet> rs_;
@@ -69,7 +78,7 @@ class Statement {
     sql::PreparedStatement& ps_;
     Connection& conn_;
     int next_ = 1;
-    Rider* wrapped_ = nullptr;  // prepareRow carried this rider
+    Rider* wrapped_ = nullptr;  // this statement carries the rider (prepareRow)
 };
 
 class Connection {
@@ -81,12 +90,13 @@ class Connection {
     // The statement for `sql`, prepared once per connection and reused. A
     // rider pending on the thread (db/rider.h) is brought alone first.
     Statement prepare(std::string_view sql);
-    // The same for a read of at most one row, after `prefix` ("SET STATEMENT
-    // ... FOR " or empty). A pending rider rides on it: the statement is
-    // wrapped to read the rider's row too, in one round trip. The statement
-    // becomes a derived table: its columns need distinct names, and it may
-    // not lock (FOR UPDATE reads use prepare()).
-    Statement prepareRow(std::string_view sql, std::string_view prefix = {});
+    // A read of at most one row, "<select> FROM <from> WHERE <where>" (the
+    // parameters all in `where`). A pending rider rides on it: one round
+    // trip reads both rows. Never locks (FOR UPDATE reads use prepare()).
+    Statement prepareRow(const RowQuery& query);
+    // A read that leaves a pending rider pending, for a later statement to
+    // carry or bring (a list's window probe and COUNT: list_query.h).
+    Statement prepareRead(std::string_view sql);
     // A statement whose SQL reads `rider`'s row itself; the caller delivers
     // it (Rider::deliver). No rider is brought first.
     Statement prepareCarrying(std::string_view sql, Rider& rider);

@@ -131,10 +131,10 @@ std::string pageSql(const PageQuery& q, const Rider* rider) {
     const std::string orderBy = orderBySql(q);
     std::string sql(q.select);
     sql += ", " + std::string(q.sort.column) + ", " + std::string(q.idColumn);
-    if (rider) sql += ", rdr.*";
+    if (rider) sql += ", " + rider->selectList("rdr");
     auto addJoins = [&] {
         if (!q.joins.empty()) sql += " " + std::string(q.joins);
-        if (rider) sql += " JOIN (" + std::string(rider->select()) + ") rdr ON TRUE";
+        if (rider) sql += " JOIN " + rider->tableAs("rdr") + " ON " + rider->keyIs("rdr");
     };
     if (!q.after && q.offset > 0) {
         // Deferred join: ids of the page from the index, then their rows.
@@ -159,31 +159,29 @@ std::vector<Param> pageParams(const PageQuery& q, const Rider* rider) {
     const bool deferred = !q.after && q.offset > 0;
     std::vector<Param> params;
     // The rider's join comes before WHERE, or after the deferred join's subquery.
-    if (rider && !deferred) params.emplace_back(rider->key());
+    if (rider && !deferred) params.emplace_back(rider->value());
     params.insert(params.end(), q.where.params.begin(), q.where.params.end());
     if (q.after) addKeyParams(params, q, *q.after);
     if (q.windowEnd) addKeyParams(params, q, *q.windowEnd);
     params.emplace_back(q.limit + 1);
     if (!q.after) params.emplace_back(q.offset);
-    if (rider && deferred) params.emplace_back(rider->key());
+    if (rider && deferred) params.emplace_back(rider->value());
     return params;
 }
 
 std::optional<Cursor> searchWindowEnd(Connection& conn, const PageQuery& q) {
     // The sort index alone, from where the page starts: filters and the
     // search itself aside, so that this walk is bounded too.
-    // Named columns: the two may be one (sort by id), and a read that carries
-    // a rider needs distinct names (Connection::prepareRow).
-    std::string sql = "SELECT " + std::string(q.sort.column) + " AS sort_key, " +
-                      std::string(q.idColumn) + " AS row_id FROM " + std::string(q.table) +
-                      " FORCE INDEX (" + std::string(q.sort.index) + ")";
+    std::string sql = "SELECT " + std::string(q.sort.column) + ", " + std::string(q.idColumn) +
+                      " FROM " + std::string(q.table) + " FORCE INDEX (" +
+                      std::string(q.sort.index) + ")";
     std::vector<Param> params;
     if (q.after) {
         sql += " WHERE " + afterCondition(q);
         addKeyParams(params, q, *q.after);
     }
     sql += orderBySql(q) + " LIMIT 1 OFFSET " + std::to_string(kSearchWindowRows - 1);
-    Rows rows = queryList(conn, q, sql, params, Shape::OneRow);
+    Rows rows = queryList(conn, q, sql, params, Shape::Read);
     if (!rows.next()) return std::nullopt;
     return Cursor{std::string(q.sort.field), q.descending, rows.getString(1), rows.getInt64(2)};
 }
@@ -216,7 +214,7 @@ int64_t countRows(Connection& conn, const PageQuery& q) {
     // most the table's entries in one index, and its total is reused (see
     // CountCache): under a short limit, a busy database would refuse the
     // first page of every large list, as each worker recounts it.
-    Rows c = queryList(conn, q, sql, q.where.params, Shape::OneRow, q.searched);
+    Rows c = queryList(conn, q, sql, q.where.params, Shape::Read, q.searched);
     c.next();
     int64_t total = c.getInt64(1);
     CountCache::instance().put(key, total, now);
@@ -227,9 +225,9 @@ Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
                const std::vector<Param>& params, Shape shape, bool limited, Rider* carried) {
     try {
         const std::string& prefix = limited ? conn.listLimitPrefix() : std::string();
-        Statement st = shape == Shape::OneRow ? conn.prepareRow(sql, prefix)
-                       : carried              ? conn.prepareCarrying(prefix + sql, *carried)
-                                              : conn.prepare(prefix + sql);
+        Statement st = shape == Shape::Read ? conn.prepareRead(prefix + sql)
+                       : carried            ? conn.prepareCarrying(prefix + sql, *carried)
+                                            : conn.prepare(prefix + sql);
         bindAll(st, params);
         return st.query();
     } catch (const Error& e) {

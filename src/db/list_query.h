@@ -57,9 +57,9 @@ std::string containsPattern(std::string_view text);
 // A rider pending on the thread (db/rider.h: an authenticated request's
 // caller) rides on the page: a join on its primary key, which MariaDB reads
 // once as a constant, so the page keeps its plan. Its columns follow each
-// row's sort key and id. A page without rows carries no rider row: it stays
-// pending for the request's next statement. The window probe and the COUNT
-// read one row each and carry it as any such read does.
+// row's sort key and id. A page without rows carries no rider row, and the
+// window probe and the COUNT leave it alone: it stays pending for the
+// request's next statement, or the dispatcher reads it.
 struct PageQuery {
     std::string_view select;    // "SELECT <columns>" (no FROM)
     std::string_view table;     // "<table> <alias>", e.g. "posts p"
@@ -111,9 +111,9 @@ int64_t countRows(Connection& conn, const PageQuery& q);
 // Runs one statement of the list `q`, under the connection's list time limit
 // (DB_LIST_TIMEOUT_MS) when `limited`. Past it: Error(SearchTimeout) when
 // the list is searched (its cost is the search's), else Error(ListTimeout).
-// A OneRow statement carries a pending rider (Connection::prepareRow); a
-// Page carries `carried` in its own SQL (pageSql) when given.
-enum class Shape { Page, OneRow };
+// A Page carries `carried` in its own SQL (pageSql) when given; a Read
+// (the window probe, the COUNT) leaves a pending rider pending.
+enum class Shape { Page, Read };
 Rows queryList(Connection& conn, const PageQuery& q, const std::string& sql,
                const std::vector<Param>& params, Shape shape, bool limited = true,
                Rider* carried = nullptr);

@@ -5,15 +5,22 @@
 // id) then gets both in one round trip instead of two.
 //
 // While a Rider::Scope is open on a thread, its rider is pending until it
-// arrives. The next statement the thread runs, on any connection, either
-// carries it (a read of at most one row prepared with
-// Connection::prepareRow, or a list's page: list_query.h) or brings it alone
-// first (every other statement, writes included, so nothing is written
-// before the rider's row was seen). arrive() runs once, with the row or
-// without one, and may throw: the statement's own rows are then never read.
+// arrives. A statement the thread runs, on any connection, either carries
+// it (a read of at most one row prepared with Connection::prepareRow, or a
+// list's page: list_query.h), or brings it alone first (prepare(): every
+// other statement, writes included, so nothing is written before the
+// rider's row was seen), or, a read prepared with prepareRead, leaves it for
+// a later one. arrive() runs once, with the row or without one, and may
+// throw: the statement's own rows are then never read.
+//
+// A carried rider is a join on its table's primary key, which MariaDB reads
+// once as a constant while planning: the statement keeps its plan, and its
+// cost is a few columns.
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace restd::db {
@@ -23,20 +30,25 @@ class Rows;
 
 class Rider {
   public:
-    // `select` reads at most one row by one integer parameter, `key`, in
-    // `columns` columns: "SELECT id, role, token_version FROM users WHERE id = ?".
-    Rider(std::string_view select, int columns, int64_t key)
-        : select_(select), columns_(columns), key_(key) {}
+    // The row of `table` whose primary key column `key` is `value`, its
+    // `columns` (plain column names).
+    Rider(std::string_view table, std::string_view key, std::span<const std::string_view> columns,
+          int64_t value);
     virtual ~Rider() = default;
     Rider(const Rider&) = delete;
     Rider& operator=(const Rider&) = delete;
 
-    std::string_view select() const { return select_; }
-    int columns() const { return columns_; }
-    int64_t key() const { return key_; }
+    int columns() const { return static_cast<int>(columns_.size()); }
+    int64_t value() const { return value_; }
     bool arrived() const { return arrived_; }
 
-    // Runs `select` on its own on `conn`, unless the row arrived already.
+    // "<alias>.c1, <alias>.c2": its columns in a statement that joins it.
+    std::string selectList(std::string_view alias) const;
+    // "<table> <alias>" and "<alias>.<key> = ?", one parameter: value().
+    std::string tableAs(std::string_view alias) const;
+    std::string keyIs(std::string_view alias) const;
+
+    // Reads the row on its own on `conn`, unless it arrived already.
     void bringAlone(Connection& conn);
     // Hands over the row: columns first .. first + columns() - 1 of `rows`'
     // current row, or none (nullptr). Once; for statements that carry the
@@ -56,9 +68,10 @@ class Rider {
     virtual void arrive(const Rows* rows, int first) = 0;
 
   private:
-    std::string_view select_;
-    int columns_;
-    int64_t key_;
+    std::string_view table_;
+    std::string_view key_;
+    std::span<const std::string_view> columns_;
+    int64_t value_;
     bool arrived_ = false;
 };
 

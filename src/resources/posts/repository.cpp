@@ -20,8 +20,12 @@ constexpr support::ListSource kList{.select = kSelect,
                                     .table = "posts p",
                                     .joins = "STRAIGHT_JOIN users u ON u.id = p.author_id",
                                     .idColumn = "p.id"};
-const std::string kFindById =
-    std::string(kSelect) + " FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ?";
+const db::RowQuery kById{.select = kSelect,
+                         .from = "posts p JOIN users u ON u.id = p.author_id",
+                         .where = "p.id = ?",
+                         .key = "p.id"};
+const std::string kFindById = std::string(kSelect) + " FROM " + std::string(kById.from) +
+                              " WHERE " + std::string(kById.where);
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
@@ -50,10 +54,10 @@ Post readPost(const db::Rows& r) {
 std::optional<Post> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
     // A plain read of one row carries the request's caller (db/rider.h).
-    db::Rows rows = (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate)
-                                                 : conn.prepareRow(kFindById))
-                        .bind(id)
-                        .query();
+    db::Rows rows =
+        (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate) : conn.prepareRow(kById))
+            .bind(id)
+            .query();
     if (!rows.next()) return std::nullopt;
     return readPost(rows);
 }

@@ -16,7 +16,10 @@ constexpr std::string_view kSelect =
 // The sort columns (products' rules) are of this `products p`.
 constexpr support::ListSource kList{
     .select = kSelect, .table = "products p", .joins = {}, .idColumn = "p.id"};
-const std::string kFindById = std::string(kSelect) + " FROM products p WHERE p.id = ?";
+const db::RowQuery kById{
+    .select = kSelect, .from = "products p", .where = "p.id = ?", .key = "p.id"};
+const std::string kFindById = std::string(kSelect) + " FROM " + std::string(kById.from) +
+                              " WHERE " + std::string(kById.where);
 
 // The new row comes back in the same round trip (MariaDB's RETURNING).
 constexpr std::string_view kInsert =
@@ -50,10 +53,10 @@ Product readProduct(const db::Rows& r) {
 std::optional<Product> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
     // A plain read of one row carries the request's caller (db/rider.h).
-    db::Rows rows = (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate)
-                                                 : conn.prepareRow(kFindById))
-                        .bind(id)
-                        .query();
+    db::Rows rows =
+        (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate) : conn.prepareRow(kById))
+            .bind(id)
+            .query();
     if (!rows.next()) return std::nullopt;
     return readProduct(rows);
 }

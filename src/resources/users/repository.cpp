@@ -14,7 +14,9 @@ constexpr int kUserColumns = 7;  // read by readUser
 const std::string kSelect =
     "SELECT u.id, u.email, u.username, u.role, u.token_version, "
     "CAST(u.created_at AS CHAR) created_at, CAST(u.updated_at AS CHAR) updated_at";
-const std::string kFindById = kSelect + " FROM users u WHERE u.id = ?";
+const db::RowQuery kById{.select = kSelect, .from = "users u", .where = "u.id = ?", .key = "u.id"};
+const std::string kFindById =
+    kSelect + " FROM " + std::string(kById.from) + " WHERE " + std::string(kById.where);
 const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
 const std::string kFindWithHash = kSelect + ", u.password_hash FROM users u WHERE u.id = ?";
 
@@ -58,10 +60,10 @@ User readUser(const db::Rows& r, int first = 1) {
 std::optional<User> findById(db::Connection& conn, int64_t id, db::Lock lock) {
     static const std::string kFindByIdForUpdate = kFindById + " FOR UPDATE";
     // A plain read of one row carries the request's caller (db/rider.h).
-    db::Rows rows = (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate)
-                                                 : conn.prepareRow(kFindById))
-                        .bind(id)
-                        .query();
+    db::Rows rows =
+        (lock == db::Lock::ForUpdate ? conn.prepare(kFindByIdForUpdate) : conn.prepareRow(kById))
+            .bind(id)
+            .query();
     if (!rows.next()) return std::nullopt;
     return readUser(rows);
 }

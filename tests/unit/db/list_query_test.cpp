@@ -69,8 +69,9 @@ PageQuery postsPage() {
 }
 
 // A rider as an authenticated request's caller is one (its row is not read here).
+constexpr std::string_view kCallerColumns[] = {"id", "role"};
 struct CallerRider : restd::db::Rider {
-    CallerRider() : Rider("SELECT id, role FROM users WHERE id = ?", 2, 5) {}
+    CallerRider() : Rider("users", "id", kCallerColumns, 5) {}
     void arrive(const restd::db::Rows*, int) override {}
 };
 const CallerRider kCaller;
@@ -334,25 +335,23 @@ BOOST_AUTO_TEST_CASE(a_searched_page_stops_at_its_window_end) {
 BOOST_AUTO_TEST_CASE(a_rider_joins_the_page_and_binds_its_key_in_place) {
     PageQuery q = postsPage();
     BOOST_TEST(boundPage(q, &kCaller) ==
-               "SELECT p.title, p.created_at, p.id, rdr.* FROM posts p "
-               "STRAIGHT_JOIN users u ON u.id = p.author_id "
-               "JOIN (SELECT id, role FROM users WHERE id = 5) rdr ON TRUE "
+               "SELECT p.title, p.created_at, p.id, rdr.id, rdr.role FROM posts p "
+               "STRAIGHT_JOIN users u ON u.id = p.author_id JOIN users rdr ON rdr.id = 5 "
                "WHERE p.author_id = 7 ORDER BY p.created_at DESC, p.id DESC LIMIT 21 OFFSET 0");
 
     // In a deferred join it follows the subquery, and so does its parameter.
     q.offset = 40;
     BOOST_TEST(boundPage(q, &kCaller) ==
-               "SELECT p.title, p.created_at, p.id, rdr.* FROM (SELECT p.id AS id FROM "
+               "SELECT p.title, p.created_at, p.id, rdr.id, rdr.role FROM (SELECT p.id AS id FROM "
                "posts p WHERE p.author_id = 7 ORDER BY p.created_at DESC, p.id DESC "
                "LIMIT 21 OFFSET 40) k STRAIGHT_JOIN posts p ON p.id = k.id "
-               "STRAIGHT_JOIN users u ON u.id = p.author_id "
-               "JOIN (SELECT id, role FROM users WHERE id = 5) rdr ON TRUE "
+               "STRAIGHT_JOIN users u ON u.id = p.author_id JOIN users rdr ON rdr.id = 5 "
                "ORDER BY p.created_at DESC, p.id DESC");
 
     q.offset = 0;
     q.after = Cursor{"createdAt", true, "2024-05-01 10:00:00", 99};
     BOOST_TEST(boundPage(q, &kCaller)
-                       .find("rdr ON TRUE WHERE p.author_id = 7 AND "
+                       .find("JOIN users rdr ON rdr.id = 5 WHERE p.author_id = 7 AND "
                              "p.created_at <= '2024-05-01 10:00:00'") != std::string::npos,
                boundPage(q, &kCaller));
 }
