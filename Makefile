@@ -39,7 +39,7 @@ SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
 
-.PHONY: all deps docs test unit-test integration-test check-layers run clean install deb format format-check
+.PHONY: all deps docs test unit-test integration-test check-layers run clean install deb format format-check lint
 .DEFAULT_GOAL := all
 
 all: $(BIN)/restd
@@ -158,6 +158,24 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror $$(find src tests -name '*.cpp' -o -name '*.h')
+
+# Static checks (scripts/lint): shellcheck over every shell script, clang-tidy
+# (.clang-tidy) over src/ with the flags below. clang-tidy parses the sources
+# as the compiler does, so it needs the libraries' headers (deps); scripts/lint
+# installs the two tools themselves when missing.
+lint: deps
+	@$(MAKE) --no-print-directory $(BUILD)/compile_commands.json
+	@BUILD=$(BUILD) scripts/lint
+
+# The compile flags of src/ for clang-tidy (and editors): the build's own,
+# less those that only make sense to g++ writing objects.
+LINT_FLAGS := $(filter-out -MMD -MP -Werror $(SANFLAGS),$(CXXFLAGS))
+$(BUILD)/compile_commands.json: Makefile $(SRCS)
+	@mkdir -p $(@D)
+	@{ echo '['; sep=' '; for f in $(SRCS); do \
+	    printf '%s{"directory": "%s", "file": "%s", "command": "c++ %s -c %s"}\n' \
+	        "$$sep" "$(CURDIR)" "$$f" "$(LINT_FLAGS)" "$$f"; sep=','; \
+	done; echo ']'; } >$@
 
 -include $(APP_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
          $(BUILD)/bench/validation.d

@@ -25,7 +25,8 @@ namespace restd::app::metrics {
 namespace {
 
 static_assert(std::atomic<uint64_t>::is_always_lock_free, "shared counters need lock-free atomics");
-static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<int32_t>::is_always_lock_free);
+static_assert(std::atomic<pid_t>::is_always_lock_free);
+static_assert(std::atomic<int32_t>::is_always_lock_free);
 
 constexpr size_t kStatusSlots = kStatuses.size() + 1;           // + "other"
 constexpr size_t kDurationSlots = kDurationBuckets.size() + 1;  // + "+Inf"

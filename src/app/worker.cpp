@@ -92,6 +92,7 @@ int Worker::run() {
     shared.inFlight = std::make_unique<InFlight[]>(static_cast<size_t>(threadCount));
 
     std::vector<std::thread> threads;
+    threads.reserve(static_cast<size_t>(threadCount));
     for (int i = 0; i < threadCount; ++i) {
         threads.emplace_back([&shared, i] { acceptLoop(shared, shared.inFlight[i]); });
     }

@@ -204,8 +204,8 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     if (c.appEnv == AppEnv::Production && c.jwtSecret.size() < 32) {
         throw ConfigError("JWT_SECRET must be at least 32 bytes when APP_ENV=production");
     }
-    r.integer("JWT_TTL_SECONDS", c.jwtTtlSeconds, 1, 86400 * 7);
-    r.integer("REFRESH_TTL_SECONDS", c.refreshTtlSeconds, 60, 86400 * 365);
+    r.integer("JWT_TTL_SECONDS", c.jwtTtlSeconds, 1, 86400LL * 7);
+    r.integer("REFRESH_TTL_SECONDS", c.refreshTtlSeconds, 60, 86400LL * 365);
     r.integer("BCRYPT_COST", c.bcryptCost, 4, 31);
     if (c.appEnv == AppEnv::Production && c.bcryptCost < 10) {
         throw ConfigError("BCRYPT_COST must be at least 10 when APP_ENV=production");
@@ -255,8 +255,9 @@ Config Config::load(std::vector<std::string>* ignoredKeys) {
     if (ignoredKeys != nullptr) {
         const auto known = c.values();
         for (const auto& [key, value] : file) {
-            bool isSetting = std::any_of(known.begin(), known.end(),
-                                         [&key](const auto& kv) { return kv.first == key; });
+            bool isSetting = std::any_of(known.begin(), known.end(), [&name = key](const auto& kv) {
+                return kv.first == name;
+            });
             if (!isSetting) ignoredKeys->push_back(key);
         }
     }

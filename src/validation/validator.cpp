@@ -352,7 +352,7 @@ ListQuery validateList(std::string_view queryString, const ListRules& rules) {
                 q.cursor = value;
         } else {
             auto rule = std::find_if(rules.filters.begin(), rules.filters.end(),
-                                     [&](const FieldRule& r) { return r.name == key; });
+                                     [&name = key](const FieldRule& r) { return r.name == name; });
             // Other parameters (cache busters and the like) are ignored.
             if (rule == rules.filters.end()) continue;
             if (auto v = checkField(*rule, nullptr, &value, "query", details))
