@@ -18,7 +18,7 @@ void checkSku(std::string_view value, std::vector<std::string>& broken) {
         !std::all_of(value.begin(), value.end(), [](char c) {
             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
         }))
-        broken.push_back("SKU must be 3 to 32 characters of A-Z, 0-9 and '-'");
+        broken.emplace_back("SKU must be 3 to 32 characters of A-Z, 0-9 and '-'");
 }
 
 const validation::TextFormat kSku{.check = checkSku, .pattern = "^[A-Z0-9-]{3,32}$"};

@@ -18,24 +18,25 @@ void checkUsername(std::string_view value, std::vector<std::string>& broken) {
                c == '_';
     };
     if (value.size() < 3 || value.size() > 30 || !std::all_of(value.begin(), value.end(), allowed))
-        broken.push_back("Username must be 3 to 30 characters of letters, digits and underscores");
+        broken.emplace_back(
+            "Username must be 3 to 30 characters of letters, digits and underscores");
 }
 
 // Bytes, not characters: bcrypt reads at most 72 bytes.
 void checkPassword(std::string_view value, std::vector<std::string>& broken) {
     if (value.size() < 8 || value.size() > 72)
-        broken.push_back("Password must be 8 to 72 bytes long");
+        broken.emplace_back("Password must be 8 to 72 bytes long");
     // bcrypt reads a C string (a NUL would end it early), and a control
     // character is no key anyone types: refused before any hashing.
     if (validation::hasControl(value))
-        broken.push_back("Password must not contain control characters");
+        broken.emplace_back("Password must not contain control characters");
     auto any = [&](auto pred) { return std::any_of(value.begin(), value.end(), pred); };
     if (!any([](char c) { return c >= 'A' && c <= 'Z'; }))
-        broken.push_back("Password must contain an upper-case letter");
+        broken.emplace_back("Password must contain an upper-case letter");
     if (!any([](char c) { return c >= 'a' && c <= 'z'; }))
-        broken.push_back("Password must contain a lower-case letter");
+        broken.emplace_back("Password must contain a lower-case letter");
     if (!any([](char c) { return c >= '0' && c <= '9'; }))
-        broken.push_back("Password must contain a digit");
+        broken.emplace_back("Password must contain a digit");
 }
 
 }  // namespace
