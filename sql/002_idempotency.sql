@@ -1,4 +1,4 @@
--- Idempotency-Key records (API.md "Idempotent retries"): the first completed
+-- Idempotency-Key records (docs/api.md "Idempotent retries"): the first completed
 -- response to a POST, kept for 24 hours per (caller, key) so that a retry
 -- gets the same answer even after a worker or host restart. `status` is NULL
 -- while the first request still runs. caller: "user:<id>" or "addr:<ip>".
