@@ -106,6 +106,16 @@ bench: deps
 	@$(BIN)/bench_validation
 	@RESTD_BIN=$(BIN)/restd bench/run
 
+# The soak (tests/soak/run): SOAK_MINUTES of steady mixed load through nginx
+# with a SIGHUP every minute and workers recycled, printing every worker's RSS
+# per minute; fails on an unexpected status, a lost or duplicated write or RSS
+# growth. CI runs SOAK_MINUTES=2.
+SOAK_MINUTES ?= 10
+.PHONY: soak
+soak: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd
+	@RESTD_BIN=$(BIN)/restd SOAK_MINUTES=$(SOAK_MINUTES) tests/soak/run
+
 # Parse + validation time of JSON objects of 10 to 100,000 members, in-process
 # (bench/validation.cpp): shows that the cost per member stays flat.
 .PHONY: bench-validation
