@@ -389,6 +389,7 @@ BOOST_AUTO_TEST_CASE(read_only_mariadb_refuses_writes_with_503_and_serves_reads)
         bool on = true;
     } readOnly;
 
+    const size_t offset = restdLog().size();
     const std::string prefix = uniqueName("ro");
     Load during(writeMix(user, 503), {.threads = 4,
                                       .maxDuration = 2s,
@@ -408,11 +409,19 @@ BOOST_AUTO_TEST_CASE(read_only_mariadb_refuses_writes_with_503_and_serves_reads)
     BOOST_CHECK_EQUAL(duringResult.failed, 0);
     BOOST_CHECK_GT(duringResult.answered("POST 503"), 0);
     BOOST_CHECK_EQUAL(duringResult.bare503, 0);
-    checkRetryAfter(write);
     BOOST_TEST_MESSAGE("  a write: " << write.summary());
+    BOOST_TEST_MESSAGE("  a login: " << relogin.summary());
+    checkRetryAfter(write);
+    BOOST_CHECK_MESSAGE(
+        jsonString(json(write.body), "error").find("read-only") != std::string::npos,
+        "the 503 does not say the database is read-only: " << write.summary());
     // A login writes (its refresh token): refused the same way, or served.
     BOOST_CHECK_MESSAGE(relogin.status == 200 || relogin.status == 503,
                         "login while read-only: " << relogin.summary());
+    // A refused write leaves its connection good for reads: the pool keeps it
+    // rather than reconnect once per write.
+    BOOST_CHECK_MESSAGE(!hasLineWith(logSince(offset), {"db connection lost"}),
+                        "the pool dropped connections over refused writes");
     checkWrites(prefix + "-during", {&duringResult});
     checkServesNormally(user, prefix);
 }
