@@ -39,6 +39,7 @@
 #include "../support/checks.h"
 #include "../support/http_client.h"
 #include "../support/load.h"
+#include "../support/restd_control.h"
 #include "../support/stack.h"
 
 using namespace restd::test;
@@ -52,36 +53,6 @@ namespace {
 constexpr long kRequestBoundSeconds = 35;
 
 int totalThreads() { return stack().workers() * std::stoi(stack().setting("THREADS_PER_WORKER")); }
-
-std::string restdLog() { return readFile(stack().env("RESTD_LOG")); }
-
-std::string logSince(size_t offset) {
-    std::string log = restdLog();
-    return offset < log.size() ? log.substr(offset) : std::string();
-}
-
-bool hasLineWith(const std::string& text, std::initializer_list<std::string_view> needles) {
-    std::istringstream lines(text);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (std::all_of(needles.begin(), needles.end(),
-                        [&](std::string_view n) { return line.find(n) != std::string::npos; })) {
-            return true;
-        }
-    }
-    return false;
-}
-
-std::vector<pid_t> settledWorkers() {
-    std::vector<pid_t> pids;
-    waitUntil(
-        [&] {
-            pids = stack().workerPids();
-            return pids.size() == static_cast<size_t>(stack().workers());
-        },
-        10s);
-    return pids;
-}
 
 // A statement as MariaDB's administrator (the OS user over the socket, as
 // scripts/stack itself connects), for what restd's own account may not do.
@@ -207,55 +178,6 @@ struct DatabaseRestarter {
             BOOST_ERROR(e.what());
         }
     }
-};
-
-// The stack's restd.env plus some lines, reloaded (SIGHUP) until the old
-// workers are gone; the original comes back at the end of the scope.
-class EnvFile {
-  public:
-    EnvFile() : path_(stack().env("RESTD_ENV_FILE")), original_(readFile(path_)) {
-        BOOST_REQUIRE_MESSAGE(!original_.empty(), path_ << " is missing or empty");
-    }
-    ~EnvFile() {
-        if (changed_ && !write(original_)) BOOST_ERROR("restoring " << path_ << " failed");
-    }
-    EnvFile(const EnvFile&) = delete;
-    EnvFile& operator=(const EnvFile&) = delete;
-
-    void set(std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-        std::string text = original_;
-        for (const auto& [key, value] : values) {
-            text.append(key).append("=").append(value).append("\n");
-        }
-        changed_ = true;
-        BOOST_REQUIRE_MESSAGE(write(text), "reloading " << path_ << " failed");
-    }
-
-  private:
-    bool write(const std::string& text) {
-        {
-            std::ofstream out(path_, std::ios::trunc);
-            out << text;
-            if (!out.good()) return false;
-        }
-        const std::vector<pid_t> old = stack().workerPids();
-        const size_t offset = restdLog().size();
-        return kill(stack().masterPid(), SIGHUP) == 0 &&
-               waitUntil([&] { return hasLineWith(logSince(offset), {"reload finished"}); }, 15s,
-                         50ms) &&
-               waitUntil(
-                   [&] {
-                       std::vector<pid_t> now = stack().workerPids();
-                       return std::none_of(old.begin(), old.end(), [&](pid_t p) {
-                           return std::find(now.begin(), now.end(), p) != now.end();
-                       });
-                   },
-                   15s);
-    }
-
-    std::string path_;
-    std::string original_;
-    bool changed_ = false;
 };
 
 // A client that sends its request a few bytes at a time over a raw
@@ -418,7 +340,7 @@ BOOST_AUTO_TEST_CASE(read_only_mariadb_refuses_writes_with_503_and_serves_reads)
                         "login while read-only: " << relogin.summary());
     // A refused write leaves its connection good for reads: the pool keeps it
     // rather than reconnect once per write.
-    BOOST_CHECK_MESSAGE(!hasLineWith(logSince(offset), {"db connection lost"}),
+    BOOST_CHECK_MESSAGE(linesWith(logSince(offset), {"db connection lost"}).empty(),
                         "the pool dropped connections over refused writes");
     checkWrites(duringResult, prefix + "-during");
     checkServesNormally(user);
@@ -428,6 +350,7 @@ BOOST_AUTO_TEST_CASE(pool_exhausted_by_slow_writes_answers_503_past_the_wait_and
     const Account user = registerAccount("flt");
     EnvFile file;
     file.set({{"DB_POOL_MAX", "2"}, {"DB_POOL_WAIT_MS", "300"}});
+    reloadRestd(false, true);
     const std::string prefix = uniqueName("pool");
     // Real slowness: each write of this test holds its connection for 1 s in
     // MariaDB, so a worker's threads outnumber its two connections.
@@ -535,9 +458,10 @@ BOOST_AUTO_TEST_CASE(worker_crash_is_replaced_and_fails_only_its_own_request) {
     BOOST_TEST_MESSAGE("  the crashing request: " << crashed.summary());
     checkError(crashed, 502, "BAD_GATEWAY");
     BOOST_CHECK_MESSAGE(replaced, "the crashed worker was not replaced within 10 s");
-    BOOST_CHECK_MESSAGE(hasLineWith(logSince(offset), {R"("msg":"worker died")", R"("signal":6)"}),
-                        "no 'worker died' line with signal 6:\n"
-                            << logSince(offset));
+    BOOST_CHECK_MESSAGE(
+        !linesWith(logSince(offset), {R"("msg":"worker died")", R"("signal":6)"}).empty(),
+        "no 'worker died' line with signal 6:\n"
+            << logSince(offset));
     BOOST_CHECK_LE(result.failed, kClients);
     BOOST_CHECK_EQUAL(result.failedOtherThan({"GET 502", "POST 502"}), 0);
     checkWrites(result, prefix);
