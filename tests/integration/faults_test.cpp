@@ -541,6 +541,8 @@ BOOST_AUTO_TEST_CASE(overload_of_ten_connections_per_thread_is_queued_or_shed) {
     const std::string prefix = uniqueName("over");
     std::vector<LoadRequest> mix = writeMix(user);
     mix.push_back({.path = "/api/v1/posts?limit=5", .headers = {bearer(user.token)}});
+    // Each client thread sends from its own address (load.h): nginx's
+    // per-address API_RATE stays far above what one thread sends.
     const int clients = 10 * totalThreads();
     Load load(mix, {.threads = clients,
                     .maxRequests = 100000000,
