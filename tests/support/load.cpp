@@ -136,6 +136,8 @@ void Load::record(const LoadRequest& r, const HttpResponse& response, const std:
     std::lock_guard lock(mutex_);
     ++result_.answers[what];
     if (response.completed()) result_.answeredMs.push_back(ms);
+    auto [fastest, first] = result_.fastestMs.try_emplace(what, ms);
+    if (!first) fastest->second = std::min(fastest->second, ms);
     if (response.status == 503 && (!response.hasHeader("Retry-After") ||
                                    response.body.find(R"("success":false)") == std::string::npos)) {
         ++result_.bare503;

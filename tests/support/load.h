@@ -46,8 +46,9 @@ struct LoadResult {
     double seconds = 0;
     bool boundReached = false;  // ended by a bound rather than by stop()
 
-    std::map<std::string, long> answers;  // every answer: "GET 200", "POST 503" -> count
-    std::vector<double> answeredMs;       // time to the answer, of those that completed
+    std::map<std::string, long> answers;      // every answer: "GET 200", "POST 503" -> count
+    std::vector<double> answeredMs;           // time to the answer, of those that completed
+    std::map<std::string, double> fastestMs;  // per key of answers: the quickest answer
     // 503s without Retry-After or without a JSON error envelope.
     long bare503 = 0;
     std::vector<std::string> acknowledged;  // markers of the writes answered 2xx
