@@ -38,6 +38,12 @@ SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' | sort)
 SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
+# restd-test: restd plus the test-only routes of tests/test_routes (a worker
+# that aborts on request, for the fault tests), with route_table.cpp compiled
+# a second time to list them. Never installed; bin/restd has none of them.
+TEST_ROUTE_SRCS := $(shell find tests/test_routes -name '*.cpp' | sort)
+TEST_ROUTE_OBJS := $(TEST_ROUTE_SRCS:%.cpp=$(BUILD)/%.o)
+TEST_TABLE_OBJ  := $(BUILD)/test_routes/route_table.o
 
 .PHONY: all deps docs test unit-test integration-test check-layers run clean install deb format format-check lint
 .DEFAULT_GOAL := all
@@ -47,6 +53,14 @@ all: $(BIN)/restd
 $(BIN)/restd: $(APP_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/restd-test: $(filter-out $(BUILD)/src/app/route_table.o,$(APP_OBJS)) $(TEST_TABLE_OBJ) $(TEST_ROUTE_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TEST_TABLE_OBJ): src/app/route_table.cpp Makefile
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -DRESTD_TEST_ROUTES -c -o $@ $<
 
 $(BIN)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -78,7 +92,7 @@ build/docs/index.html: docs/index.html docs/init.js docs/package-lock.json
 # Dependencies first (a fresh machine has no compiler libraries), then the build
 # in a sub-make so that the file lists are computed with the headers present.
 test: deps
-	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/unit_tests $(BIN)/integration_tests
+	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/restd-test $(BIN)/unit_tests $(BIN)/integration_tests
 	@BIN=$(BIN) scripts/run-tests
 
 unit-test: deps
@@ -86,7 +100,7 @@ unit-test: deps
 	@BIN=$(BIN) ONLY=unit scripts/run-tests
 
 integration-test: deps
-	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/integration_tests
+	@$(MAKE) --no-print-directory docs $(BIN)/restd $(BIN)/restd-test $(BIN)/integration_tests
 	@BIN=$(BIN) ONLY=integration scripts/run-tests
 
 # The layer rule of src/ (docs/architecture.md "Layers"); also part of `make test`.
@@ -187,5 +201,5 @@ $(BUILD)/compile_commands.json: Makefile $(SRCS)
 	        "$$sep" "$(CURDIR)" "$$f" "$(LINT_FLAGS)" "$$f"; sep=','; \
 	done; echo ']'; } >$@
 
--include $(APP_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+-include $(APP_OBJS:.o=.d) $(TEST_ROUTE_OBJS:.o=.d) $(TEST_TABLE_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
          $(BUILD)/bench/validation.d

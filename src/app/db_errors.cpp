@@ -16,6 +16,9 @@ ApiError apiErrorOf(const db::Error& e) {
             return ApiError::unavailable("Database is busy, retry shortly");
         case db::ErrorKind::Unavailable:
             return ApiError::unavailable("Database unavailable, retry shortly");
+        case db::ErrorKind::ReadOnly:
+            return ApiError::unavailable(
+                "The database accepts no writes for now (read-only), retry shortly");
         case db::ErrorKind::Timeout:
             return ApiError::unavailable("Database query took too long");
         case db::ErrorKind::SearchTimeout:

@@ -13,11 +13,23 @@
 #include "resources/products/routes.h"
 #include "resources/users/routes.h"
 
+#ifdef RESTD_TEST_ROUTES
+// Routes that exist only in $(BIN)/restd-test (tests/test_routes/), the binary
+// the fault tests run: this file is compiled a second time with the macro for
+// it. bin/restd has no such route.
+namespace restd::test_routes {
+std::span<const router::Route> routes();
+}
+#endif
+
 namespace restd::app {
 
 using router::Route;
 
-std::span<const Route> routeTable() {
+namespace {
+
+// Every route of the product: what bin/restd serves and documents.
+std::span<const Route> productRoutes() {
     static const std::vector<Route> kTable = [] {
         std::vector<Route> all;
         for (std::span<const Route> group : {
@@ -36,8 +48,24 @@ std::span<const Route> routeTable() {
     return kTable;
 }
 
+}  // namespace
+
+std::span<const Route> routeTable() {
+#ifdef RESTD_TEST_ROUTES
+    static const std::vector<Route> kWithTestRoutes = [] {
+        std::vector<Route> all(productRoutes().begin(), productRoutes().end());
+        all.insert(all.end(), test_routes::routes().begin(), test_routes::routes().end());
+        return all;
+    }();
+    return kWithTestRoutes;
+#else
+    return productRoutes();
+#endif
+}
+
+// The test routes stay out of the document: restd-test documents the product.
 const std::string& openapiDocument() {
-    static const std::string kDocument = openapi::buildDocument(routeTable());
+    static const std::string kDocument = openapi::buildDocument(productRoutes());
     return kDocument;
 }
 

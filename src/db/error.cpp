@@ -16,6 +16,9 @@ ErrorKind classify(int code) {
         case 1317:
         case 3024:
             return ErrorKind::Timeout;
+        case 1290:  // --read-only: the server refuses writes (maintenance, failover)
+        case 1836:  // read-only mode
+            return ErrorKind::ReadOnly;
         case 2002:  // cannot connect through the socket
         case 2003:  // cannot connect over TCP
         case 2005:  // unknown host
@@ -27,8 +30,6 @@ ErrorKind classify(int code) {
         case 1203:  // user has too many connections
         case 1053:  // server shutdown in progress
         case 1927:  // connection killed
-        case 1290:  // read-only server (failover)
-        case 1836:
         case 1792:
         case 1045:  // access denied: misconfiguration, not the client's fault
             return ErrorKind::Unavailable;

@@ -14,7 +14,10 @@ enum class ErrorKind {
     ForeignKey,   // 1451/1452: referenced row missing or still referenced
     Deadlock,     // 1213/1205: transaction may be retried
     Unavailable,  // connection lost/refused, pool wait exceeded, server shutting down
-    Timeout,      // 1969/1317: statement time limit hit
+    // 1290/1836: the server runs read_only (maintenance, a failover): it
+    // refuses writes on a connection that stays good for reads.
+    ReadOnly,
+    Timeout,  // 1969/1317: statement time limit hit
     // A list's own statement limit (DB_LIST_TIMEOUT_MS), hit by a list that
     // is searched (the client's search text decides the cost) or not.
     SearchTimeout,

@@ -33,6 +33,7 @@
 #include "../support/checks.h"
 #include "../support/http_client.h"
 #include "../support/load.h"
+#include "../support/restd_control.h"
 #include "../support/stack.h"
 
 using namespace restd::test;
@@ -42,119 +43,6 @@ using namespace std::chrono_literals;
 extern char** environ;
 
 namespace {
-
-std::string restdLog() { return readFile(stack().env("RESTD_LOG")); }
-
-std::string logSince(size_t offset) {
-    std::string log = restdLog();
-    return offset < log.size() ? log.substr(offset) : std::string();
-}
-
-// The lines of text that contain every needle.
-std::vector<std::string> linesWith(const std::string& text,
-                                   std::initializer_list<std::string_view> needles) {
-    std::vector<std::string> found;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        std::string_view line(text.data() + start, end - start);
-        if (std::all_of(needles.begin(), needles.end(),
-                        [line](std::string_view n) { return line.find(n) != line.npos; })) {
-            found.emplace_back(line);
-        }
-        start = end + 1;
-    }
-    return found;
-}
-
-bool anyIn(const std::vector<pid_t>& pids, const std::vector<pid_t>& others) {
-    return std::any_of(pids.begin(), pids.end(), [&](pid_t p) {
-        return std::find(others.begin(), others.end(), p) != others.end();
-    });
-}
-
-// Sends SIGHUP to the master and waits for the outcome line of the reload
-// ("reload finished", or "reload failed" when expectFailure). After a reload
-// has finished, the old workers may still be draining (and answer one last
-// request on a kept connection): with waitForOldWorkers it also waits until
-// they are gone. Returns the log written since the signal.
-std::string reloadRestd(bool expectFailure = false, bool waitForOldWorkers = false) {
-    const std::vector<pid_t> old = stack().workerPids();
-    const size_t offset = restdLog().size();
-    BOOST_REQUIRE_EQUAL(kill(stack().masterPid(), SIGHUP), 0);
-    const std::string_view outcome =
-        expectFailure ? R"("msg":"reload failed)" : R"("msg":"reload finished")";
-    std::string since;
-    bool done = waitUntil(
-        [&] {
-            since = logSince(offset);
-            return !linesWith(since, {outcome}).empty();
-        },
-        15s, 50ms);
-    BOOST_REQUIRE_MESSAGE(done, "no " << outcome << " line 15 s after SIGHUP; log since:\n"
-                                      << since);
-    if (waitForOldWorkers) {
-        BOOST_REQUIRE_MESSAGE(waitUntil([&] { return !anyIn(stack().workerPids(), old); }, 15s),
-                              "old workers still run 15 s after the reload");
-    }
-    return since;
-}
-
-// The stack's restd.env (RESTD_ENV_FILE): set() rewrites it as it was plus
-// the given lines; at the end of the scope the original comes back and is
-// reloaded, failed test or not.
-class EnvFile {
-  public:
-    EnvFile() : path_(stack().env("RESTD_ENV_FILE")), original_(readFile(path_)) {
-        BOOST_REQUIRE_MESSAGE(!original_.empty(), path_ << " is missing or empty");
-    }
-    ~EnvFile() {
-        if (!changed_) return;
-        write(original_);
-        const std::vector<pid_t> old = stack().workerPids();
-        const size_t offset = restdLog().size();
-        if (kill(stack().masterPid(), SIGHUP) != 0 ||
-            !waitUntil([&] { return !linesWith(logSince(offset), {"reload finished"}).empty(); },
-                       15s, 50ms) ||
-            !waitUntil([&] { return !anyIn(stack().workerPids(), old); }, 15s)) {
-            BOOST_ERROR("restoring " << path_ << ": the reload did not finish");
-        }
-    }
-    EnvFile(const EnvFile&) = delete;
-    EnvFile& operator=(const EnvFile&) = delete;
-
-    void set(std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-        std::string text = original_;
-        for (const auto& [key, value] : values) {
-            text.append(key).append("=").append(value).append("\n");
-        }
-        write(text);
-        changed_ = true;
-    }
-
-  private:
-    void write(const std::string& text) {
-        std::ofstream out(path_, std::ios::trunc);
-        out << text;
-        BOOST_REQUIRE_MESSAGE(out.good(), "cannot write " << path_);
-    }
-
-    std::string path_;
-    std::string original_;
-    bool changed_ = false;
-};
-
-std::vector<pid_t> settledWorkers() {
-    std::vector<pid_t> pids;
-    waitUntil(
-        [&] {
-            pids = stack().workerPids();
-            return pids.size() == static_cast<size_t>(stack().workers());
-        },
-        10s);
-    return pids;
-}
 
 // GET /health (no database), an authenticated GET /api/v1/users/{id}, and
 // POST /health, which restd answers 405: a request nginx never resends, so

@@ -29,6 +29,7 @@ constexpr std::string_view kSanitizerMarks[] = {
 struct LogScan {
     std::vector<std::string> problems;
     int killedDeaths = 0;     // workers dead of SIGKILL
+    int abortedDeaths = 0;    // workers dead of SIGABRT (restd-test's crash route)
     int requestTimeouts = 0;  // workers replaced after a request outran REQUEST_TIMEOUT_SECONDS
 };
 
@@ -105,8 +106,10 @@ LogScan scanLog(const std::string& text, std::initializer_list<int> allowedSigna
         if (!isWorkerDeath(line)) continue;
         if (auto signal = intField(line, "signal")) {
             if (*signal == SIGKILL) ++scan.killedDeaths;
-            if (*signal != SIGKILL && std::find(allowedSignals.begin(), allowedSignals.end(),
-                                                *signal) == allowedSignals.end()) {
+            if (*signal == SIGABRT) ++scan.abortedDeaths;
+            if (*signal != SIGKILL && *signal != SIGABRT &&
+                std::find(allowedSignals.begin(), allowedSignals.end(), *signal) ==
+                    allowedSignals.end()) {
                 scan.problems.push_back("worker died of signal " + std::to_string(*signal) + ": " +
                                         line);
             }
@@ -143,6 +146,10 @@ BOOST_AUTO_TEST_CASE(restd_log_has_no_sanitizer_report_or_unexpected_worker_deat
                         "the log shows " << scan.killedDeaths
                                          << " worker deaths by SIGKILL; the tests killed "
                                          << stack().workersKilled());
+    BOOST_CHECK_MESSAGE(scan.abortedDeaths == stack().workersAborted(),
+                        "the log shows " << scan.abortedDeaths
+                                         << " worker deaths by SIGABRT; the tests aborted "
+                                         << stack().workersAborted());
     BOOST_CHECK_MESSAGE(scan.requestTimeouts == stack().requestTimeouts(),
                         "the log shows " << scan.requestTimeouts
                                          << " workers replaced after a request timeout; the tests "
@@ -190,6 +197,7 @@ BOOST_AUTO_TEST_CASE(stack_stops_without_crash_or_sanitizer_report) {
     LogScan scan =
         scanLog(log.size() > logSizeBefore ? log.substr(logSizeBefore) : std::string(), {SIGTERM});
     reportProblems(scan, path);
+    BOOST_CHECK_MESSAGE(scan.abortedDeaths == 0, "a worker aborted while the stack stopped");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,6 +32,34 @@ std::string LoadResult::summary() const {
     return out.str();
 }
 
+std::string LoadResult::figures() const {
+    std::ostringstream out;
+    bool first = true;
+    for (const auto& [what, count] : answers) {
+        out << (first ? "" : ", ") << what << ": " << count;
+        first = false;
+    }
+    out.precision(1);
+    out << std::fixed << "; p50 " << percentileMs(50) << " ms, p99 " << percentileMs(99) << " ms";
+    if (!attempted.empty()) {
+        out << "; writes acknowledged " << acknowledged.size() << " of " << attempted.size();
+    }
+    return out.str();
+}
+
+long LoadResult::answered(const std::string& key) const {
+    auto it = answers.find(key);
+    return it == answers.end() ? 0 : it->second;
+}
+
+double LoadResult::percentileMs(double p) const {
+    if (answeredMs.empty()) return 0;
+    std::vector<double> sorted = answeredMs;
+    std::sort(sorted.begin(), sorted.end());
+    auto rank = static_cast<size_t>(p / 100.0 * static_cast<double>(sorted.size() - 1) + 0.5);
+    return sorted[std::min(rank, sorted.size() - 1)];
+}
+
 long LoadResult::failedOtherThan(const std::vector<std::string>& allowed) const {
     long other = 0;
     for (const auto& [what, count] : failures) {
@@ -62,9 +90,12 @@ LoadResult Load::stop() {
 
 void Load::run(int thread) {
     const std::string base = stack().env("BASE_URL");
-    RequestOptions options{.timeoutSeconds = 20,
-                           .sourceAddress = "127.0.2." + std::to_string(1 + thread % 250)};
+    RequestOptions options{
+        .timeoutSeconds = options_.requestTimeoutSeconds,
+        .sourceAddress =
+            "127.0.2." + std::to_string(1 + (options_.firstAddress - 1 + thread) % 250)};
     const auto deadline = startedAt_ + options_.maxDuration;
+    long count = 0;
     for (size_t n = static_cast<size_t>(thread); !stop_; ++n) {
         if (std::chrono::steady_clock::now() >= deadline) {
             boundReached_ = true;
@@ -76,24 +107,52 @@ void Load::run(int thread) {
             break;
         }
         const LoadRequest& r = mix_[n % mix_.size()];
-        HttpResponse response = request(r.method, base + r.path, r.headers, r.body, options);
-        if (response.status != r.expectStatus) {
-            std::string what = r.method + " " +
-                               (response.completed() ? std::to_string(response.status)
-                                                     : std::string("transfer failed"));
-            std::lock_guard lock(mutex_);
-            ++result_.failed;
-            ++result_.failures[what];
-            if (result_.examples.size() < kExamples) {
-                result_.examples.push_back(r.method + " " + r.path + ": " + response.summary());
-            }
+        std::string body = r.body;
+        std::string marker;
+        if (size_t at = body.find(kMarker); at != std::string::npos) {
+            marker = options_.markerPrefix + "-" + std::to_string(thread) + "-" +
+                     std::to_string(++count);
+            body.replace(at, kMarker.size(), marker);
         }
+        const auto sentAt = std::chrono::steady_clock::now();
+        HttpResponse response = request(r.method, base + r.path, r.headers, body, options);
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sentAt)
+                .count();
+        const std::string what = r.method + " " +
+                                 (response.completed() ? std::to_string(response.status)
+                                                       : std::string("transfer failed"));
+        record(r, response, what, marker, ms);
         if (options_.pause.count() > 0) std::this_thread::sleep_for(options_.pause);
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - startedAt_).count();
     std::lock_guard lock(mutex_);
     result_.seconds = std::max(result_.seconds, seconds);
+}
+
+void Load::record(const LoadRequest& r, const HttpResponse& response, const std::string& what,
+                  const std::string& marker, double ms) {
+    std::lock_guard lock(mutex_);
+    ++result_.answers[what];
+    if (response.completed()) result_.answeredMs.push_back(ms);
+    auto [fastest, first] = result_.fastestMs.try_emplace(what, ms);
+    if (!first) fastest->second = std::min(fastest->second, ms);
+    if (response.status == 503 && (!response.hasHeader("Retry-After") ||
+                                   response.body.find(R"("success":false)") == std::string::npos)) {
+        ++result_.bare503;
+    }
+    if (!marker.empty()) {
+        result_.attempted.push_back(marker);
+        if (response.status >= 200 && response.status < 300) result_.acknowledged.push_back(marker);
+    }
+    if (response.status != r.expectStatus) {
+        ++result_.failed;
+        ++result_.failures[what];
+        if (result_.examples.size() < kExamples) {
+            result_.examples.push_back(r.method + " " + r.path + ": " + response.summary());
+        }
+    }
 }
 
 }  // namespace restd::test

@@ -50,7 +50,7 @@ std::atomic<pid_t> gRunningScript{0};    // a scripts/stack call in progress, if
 // fork + execve of `scripts/stack <command>` in its own process group (so a
 // Ctrl-C at the terminal reaches neither the script nor the daemons it starts),
 // stdin from /dev/null, output to gLaunch.outFd. Async-signal-safe.
-pid_t spawnScript(const char* command) {
+pid_t spawnScript(const char* command, char* const* envp = nullptr) {
     pid_t pid = fork();
     if (pid != 0) {
         if (pid > 0) setpgid(pid, pid);
@@ -69,7 +69,7 @@ pid_t spawnScript(const char* command) {
     dup2(gLaunch.outFd, STDERR_FILENO);
     if (chdir(gLaunch.dir.c_str()) != 0) _exit(126);
     char* argv[] = {const_cast<char*>(gLaunch.script.c_str()), const_cast<char*>(command), nullptr};
-    execve(argv[0], argv, gLaunch.envp.data());
+    execve(argv[0], argv, envp != nullptr ? envp : gLaunch.envp.data());
     _exit(127);
 }
 
@@ -393,14 +393,39 @@ std::vector<pid_t> Stack::workerPids() const {
     return pids;
 }
 
+int Stack::restartRestd(const fs::path& binary) {
+    std::vector<std::string> env;
+    for (const std::string& entry : gLaunch.envStrings) {
+        if (!entry.starts_with("RESTD_BIN=")) env.push_back(entry);
+    }
+    env.push_back("RESTD_BIN=" + fs::absolute(binary).string());
+    std::vector<char*> envp;
+    for (std::string& entry : env) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    int status = runStack("restart-restd", std::chrono::seconds(60), envp.data());
+    reloadEnv();
+    return status;
+}
+
+fs::path Stack::restdTestBin() const {
+    if (const char* fromEnv = std::getenv("RESTD_TEST_BIN"); fromEnv != nullptr && *fromEnv) {
+        return fs::absolute(fromEnv);
+    }
+    return restdBin_.parent_path() / "restd-test";
+}
+
 int Stack::runStack(const std::string& command, std::chrono::seconds timeout) {
+    return runStack(command, timeout, nullptr);
+}
+
+int Stack::runStack(const std::string& command, std::chrono::seconds timeout, char* const* envp) {
     if (gLaunch.outFd < 0) throw std::runtime_error("the test stack was never prepared");
     std::time_t now = std::time(nullptr);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%FT%TZ", std::gmtime(&now));
     appendNote("\n== " + std::string(stamp) + " scripts/stack " + command + "\n");
 
-    pid_t pid = spawnScript(command.c_str());
+    pid_t pid = spawnScript(command.c_str(), envp);
     if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
     gRunningScript = pid;
     const auto deadline = std::chrono::steady_clock::now() + timeout;

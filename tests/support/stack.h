@@ -79,6 +79,13 @@ class Stack {
     // when it outran the timeout and was killed).
     int runStack(const std::string& command,
                  std::chrono::seconds timeout = std::chrono::seconds(120));
+    // Replaces the running restd by `binary` (scripts/stack restart-restd with
+    // RESTD_BIN=binary: the old one drains first) and re-reads stack.env;
+    // returns the script's status. Restart with restdBin() to go back.
+    int restartRestd(const std::filesystem::path& binary);
+    // restd with the test-only routes (tests/test_routes): $RESTD_TEST_BIN, or
+    // restd-test beside restdBin().
+    std::filesystem::path restdTestBin() const;
     // Re-reads stack.env (MARIADB_PID changes after start-db).
     void reloadEnv();
 
@@ -90,6 +97,10 @@ class Stack {
     // worker, which the log shows as exiting with cause "request timeout").
     void noteRequestTimeout() { ++requestTimeouts_; }
     int requestTimeouts() const { return requestTimeouts_; }
+    // Workers made to abort on purpose (restd-test's crash route): deaths by
+    // SIGABRT that the log check must not count as crashes.
+    void noteWorkerAborted() { ++workersAborted_; }
+    int workersAborted() const { return workersAborted_; }
 
     const std::filesystem::path& repoRoot() const { return root_; }
     // <repo>/var/test-stack, or $TEST_STACK_DIR (two test runs side by side).
@@ -99,6 +110,7 @@ class Stack {
     }
 
   private:
+    int runStack(const std::string& command, std::chrono::seconds timeout, char* const* envp);
     void prepare();  // repo root, environment, output file, signal handlers
     std::string outputSince(std::uintmax_t offset) const;
     void killLeftovers() const;  // after a failed stop: the daemons of stack.env
@@ -109,6 +121,7 @@ class Stack {
     bool running_ = false;
     int workersKilled_ = 0;
     int requestTimeouts_ = 0;
+    int workersAborted_ = 0;
 };
 
 // The stack of this test run.

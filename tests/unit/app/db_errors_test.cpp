@@ -19,6 +19,12 @@ BOOST_AUTO_TEST_CASE(maps_kinds_to_the_http_contract) {
     BOOST_REQUIRE(!unavailable.headers().empty());
     BOOST_TEST(unavailable.headers()[0].first == "Retry-After");
     BOOST_TEST(apiErrorOf(Error(ErrorKind::Deadlock, 1213, "dl")).status() == 503);
+    auto readOnly = apiErrorOf(Error(ErrorKind::ReadOnly, 1290, "read-only"));
+    BOOST_TEST(readOnly.status() == 503);
+    BOOST_TEST(readOnly.code() == "SERVICE_UNAVAILABLE");
+    BOOST_TEST(std::string(readOnly.what()).find("read-only") != std::string::npos);
+    BOOST_REQUIRE(!readOnly.headers().empty());
+    BOOST_TEST(readOnly.headers()[0].first == "Retry-After");
     BOOST_TEST(apiErrorOf(Error(ErrorKind::Other, 1064, "syntax")).status() == 500);
 }
 

@@ -295,6 +295,16 @@ BOOST_AUTO_TEST_CASE(entries_are_unique_documented_and_handled) {
     }
 }
 
+// The test-only routes (tests/test_routes, linked into restd-test) never
+// reach the product's table: nothing under /__test/ matches.
+BOOST_AUTO_TEST_CASE(the_product_table_has_no_test_route) {
+    for (const Route& r : restd::app::routeTable()) {
+        BOOST_TEST_CONTEXT(r.path) { BOOST_TEST(!r.path.starts_with("/__test/")); }
+    }
+    Router r(restd::app::routeTable());
+    BOOST_TEST((r.match(Method::Post, "/__test/crash").kind == Match::Kind::NotFound));
+}
+
 // Idempotency-Key records belong to a user: a public POST (logout among
 // them) must never keep one, or each new anonymous key would be a row.
 BOOST_AUTO_TEST_CASE(only_authenticated_posts_honour_idempotency_keys) {
