@@ -32,10 +32,10 @@ etag_LIBS          := -lcrypto
 env_file_SRC       := config/config
 
 # Every fuzz/targets/<name>.cpp is a target (fuzz/run lists them the same way).
-FUZZ_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/targets/*.cpp))))
+ALL_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/targets/*.cpp))))
 
 .PHONY: all
-all: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
+all: $(ALL_TARGETS:%=$(FUZZ_BUILD)/bin/%)
 
 # The targets' link rules, one per target, from the lists above.
 define fuzz_target
@@ -43,7 +43,7 @@ $(FUZZ_BUILD)/bin/$(1): $(FUZZ_BUILD)/fuzz/targets/$(1).o $$($(1)_SRC:%=$(FUZZ_B
 	@mkdir -p $$(@D)
 	$$(FUZZ_CXX) $$(FUZZ_LINK) -o $$@ $$^ $$($(1)_LIBS)
 endef
-$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+$(foreach t,$(ALL_TARGETS),$(eval $(call fuzz_target,$(t))))
 
 $(FUZZ_BUILD)/%.o: %.cpp fuzz/targets.mk fuzz/ubsan.ignore
 	@mkdir -p $(@D)
