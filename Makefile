@@ -141,6 +141,16 @@ $(BIN)/bench_validation: $(BUILD)/bench/validation.o $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The fuzzers (fuzz/run, fuzz/README.md): one libFuzzer target per parser of
+# untrusted bytes, built with clang, ASan and UBSan into build/fuzz, each run
+# FUZZ_SECONDS on a copy of its seed corpus; CI runs FUZZ_SECONDS=10.
+# FUZZ_TARGETS="jwt cursor" runs only those.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run $(FUZZ_TARGETS)
+
 # The units name /usr/sbin/restd, /usr/share/doc/restd and /etc/restd: they
 # are rewritten for PREFIX and SYSCONFDIR, so ExecStart= finds the binary.
 UNIT_SED := -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' -e 's|/usr/share/doc/restd|$(PREFIX)/share/doc/restd|g' \

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "db/cursor.h"
 #include "db/rider.h"
 #include "db/sort_column.h"
 
@@ -31,16 +32,6 @@ struct Where {
         (params.emplace_back(std::forward<Values>(values)), ...);
     }
 };
-
-struct Cursor {
-    std::string field;  // sort field the cursor belongs to
-    bool descending = true;
-    std::string value;  // sort key of the last row seen
-    int64_t id = 0;     // id of the last row seen (tie-breaker)
-};
-
-std::string encodeCursor(const Cursor& c, std::string_view key);
-std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key);
 
 // LIKE pattern matching `text` anywhere, with %, _ and ! taken literally
 // (use with ESCAPE '!').

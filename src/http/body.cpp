@@ -4,6 +4,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -198,6 +199,7 @@ class BoundedHandler {
 
     // What outgrew the bound ("members in one JSON object"), or nullptr.
     const char* overflow() const { return overflow_; }
+    bool numberTooBig() const { return numberTooBig_; }
 
     bool Null() { return value() && doc_.Null(); }
     bool Bool(bool b) { return value() && doc_.Bool(b); }
@@ -205,7 +207,16 @@ class BoundedHandler {
     bool Uint(unsigned u) { return value() && doc_.Uint(u); }
     bool Int64(int64_t i) { return value() && doc_.Int64(i); }
     bool Uint64(uint64_t u) { return value() && doc_.Uint64(u); }
-    bool Double(double d) { return value() && doc_.Double(d); }
+    // RapidJSON refuses an exponent past 308 only: a number that rounds past
+    // the largest double (2e308) arrives here as an infinity, which no JSON
+    // can carry. It is refused as 1e400 is.
+    bool Double(double d) {
+        if (!std::isfinite(d)) {
+            numberTooBig_ = true;
+            return false;
+        }
+        return value() && doc_.Double(d);
+    }
     bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
         return value() && doc_.RawNumber(str, length, copy);
     }
@@ -250,6 +261,7 @@ class BoundedHandler {
     rapidjson::Document& doc_;
     std::vector<Container> counts_;
     const char* overflow_ = nullptr;
+    bool numberTooBig_ = false;
 };
 
 ApiError malformedJson(rapidjson::ParseErrorCode code, std::size_t offset) {
@@ -283,6 +295,10 @@ void parseJson(std::string_view text, rapidjson::Document& doc) {
     if (handler.overflow()) {
         throw ApiError::malformedBody("More than " + std::to_string(kMaxJsonMembers) + " " +
                                       handler.overflow());
+    }
+    if (handler.numberTooBig()) {
+        // The reader names the number's start when its handler stops it.
+        throw malformedJson(rapidjson::kParseErrorNumberTooBig, skipped + reader.GetErrorOffset());
     }
     if (reader.HasParseError())
         throw malformedJson(reader.GetParseErrorCode(), skipped + reader.GetErrorOffset());
