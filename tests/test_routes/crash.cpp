@@ -1,6 +1,6 @@
 // Test-only routes, linked into $(BIN)/restd-test and never into bin/restd
 // (Makefile): faults that no request to the product can cause, for the fault
-// tests (tests/integration/faults_test.cpp).
+// tests (tests/integration/z_faults_test.cpp).
 //
 // POST /__test/crash aborts the worker that serves it, as a bug would: the
 // master must replace it and the other workers' requests must not notice. A

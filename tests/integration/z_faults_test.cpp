@@ -9,6 +9,11 @@
 // no request outliving its bound, and no write acknowledged with a 2xx lost
 // or duplicated (every write carries a unique title; the rows are counted
 // afterwards).
+//
+// Runs after every other suite but zz_log_hygiene (files link, and so run, in
+// sorted order): it restarts MariaDB and restd, and a restarted restd starts
+// afresh what the suites after it would otherwise find (which worker holds
+// nginx's kept connections, among others).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
