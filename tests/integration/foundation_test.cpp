@@ -16,6 +16,7 @@
 #include "../support/checks.h"
 #include "../support/fcgi_client.h"
 #include "../support/http_client.h"
+#include "../support/restd_control.h"
 #include "../support/stack.h"
 
 using namespace restd::test;
@@ -544,25 +545,6 @@ BOOST_AUTO_TEST_CASE(killed_worker_is_replaced_and_health_keeps_answering) {
     while (consecutive < 20 && healthOk()) ++consecutive;
     BOOST_CHECK_EQUAL(consecutive, 20);
 }
-
-namespace {
-
-// Brings the database back when a test ends while it is down, failed or not.
-struct DatabaseRestarter {
-    bool down = false;
-    ~DatabaseRestarter() {
-        if (!down) return;
-        int status = stack().runStack("start-db");
-        if (status != 0) BOOST_ERROR("scripts/stack start-db exited with " << status);
-        try {
-            stack().reloadEnv();
-        } catch (const std::exception& e) {
-            BOOST_ERROR(e.what());
-        }
-    }
-};
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(database_outage_turns_ready_to_503_and_recovers_without_restart) {
     Stack& s = stack();

@@ -59,28 +59,6 @@ constexpr long kRequestBoundSeconds = 35;
 
 int totalThreads() { return stack().workers() * std::stoi(stack().setting("THREADS_PER_WORKER")); }
 
-// A statement as MariaDB's administrator (the OS user over the socket, as
-// scripts/stack itself connects), for what restd's own account may not do.
-std::optional<std::string> adminSql(const std::string& statement) {
-    const passwd* user = getpwuid(geteuid());
-    if (user == nullptr) return std::nullopt;
-    std::string command = "mariadb --no-defaults --batch --skip-column-names --socket='" +
-                          stack().env("DB_SOCKET") + "' --user='" + user->pw_name +
-                          "' --execute=\"" + statement + "\" 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    if (!pipe) return std::nullopt;
-    std::string out;
-    char buffer[4096];
-    size_t n = 0;
-    while ((n = fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, n);
-    int status = pclose(pipe.release());
-    if (status != 0) {
-        BOOST_TEST_MESSAGE("mariadb as administrator failed: " << out);
-        return std::nullopt;
-    }
-    return out;
-}
-
 // Writes (a post titled with the request's marker), an authenticated read
 // that needs the database, and GET /health, which does not.
 std::vector<LoadRequest> writeMix(const Account& user, long writeStatus = 201) {
@@ -173,21 +151,6 @@ void checkRetryAfter(const HttpResponse& response) {
                                            [](char c) { return c >= '0' && c <= '9'; }),
         "Retry-After is not a number of seconds: '" << retryAfter << "'");
 }
-
-// Brings MariaDB back when a test ends while it is down, failed or not.
-struct DatabaseRestarter {
-    bool down = false;
-    ~DatabaseRestarter() {
-        if (!down) return;
-        int status = stack().runStack("start-db");
-        if (status != 0) BOOST_ERROR("scripts/stack start-db exited with " << status);
-        try {
-            stack().reloadEnv();
-        } catch (const std::exception& e) {
-            BOOST_ERROR(e.what());
-        }
-    }
-};
 
 // A client that sends its request a few bytes at a time over a raw
 // connection to nginx, from its own loopback address.
@@ -389,37 +352,59 @@ BOOST_AUTO_TEST_CASE(pool_exhausted_by_slow_writes_answers_503_past_the_wait_and
     BOOST_CHECK_EQUAL(consecutiveReads(user, 20), 20);  // no deadlock
 }
 
+// ---- A worker fault under a write load: the load, the wait for the
+// replacement, and what the load may have seen.
+namespace {
+
+constexpr int kWorkerFaultClients = 6;
+
+Load::Options workerFaultLoad(const std::string& prefix) {
+    return {.threads = kWorkerFaultClients,
+            .maxDuration = 30s,
+            .pause = 2ms,
+            .requestTimeoutSeconds = kRequestBoundSeconds,
+            .markerPrefix = prefix};
+}
+
+// Whether, within 10 s, the workers are as many as before again and not the same.
+bool workerReplaced(const std::vector<pid_t>& before) {
+    return waitUntil(
+        [&] {
+            std::vector<pid_t> now = stack().workerPids();
+            return now.size() == before.size() && now != before;
+        },
+        10s, 50ms);
+}
+
+// At most what the lost worker held failed (one request per client, see
+// supervision), only with nginx's 502, and no acknowledged write is lost.
+void checkWorkerFaultLoad(const LoadResult& result, const std::string& prefix) {
+    BOOST_CHECK_LE(result.failed, kWorkerFaultClients);
+    BOOST_CHECK_EQUAL(result.failedOtherThan({"GET 502", "POST 502"}), 0);
+    checkWrites(result, prefix);
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(worker_killed_under_write_load_loses_no_acknowledged_write) {
     const Account user = registerAccount("flt");
     const std::vector<pid_t> before = settledWorkers();
     const std::string prefix = uniqueName("kill");
-    constexpr int kClients = 6;
-    Load load(writeMix(user), {.threads = kClients,
-                               .maxDuration = 30s,
-                               .pause = 2ms,
-                               .requestTimeoutSeconds = kRequestBoundSeconds,
-                               .markerPrefix = prefix});
+    Load load(writeMix(user), workerFaultLoad(prefix));
     load.start();
     std::this_thread::sleep_for(1s);
     const pid_t victim = before.front();
     BOOST_REQUIRE_EQUAL(kill(victim, SIGKILL), 0);
     stack().noteWorkerKilled();
-    bool replaced = waitUntil(
-        [&] {
-            std::vector<pid_t> now = stack().workerPids();
-            return now.size() == before.size() &&
-                   std::find(now.begin(), now.end(), victim) == now.end();
-        },
-        10s, 50ms);
+    bool replaced = workerReplaced(before);
     std::this_thread::sleep_for(1s);
     LoadResult result = load.stop();
 
     report("SIGKILL of a worker under write load", result);
     BOOST_CHECK_MESSAGE(replaced, "the killed worker was not replaced within 10 s");
-    // At most what the victim held: one request per client (see supervision).
-    BOOST_CHECK_LE(result.failed, kClients);
-    BOOST_CHECK_EQUAL(result.failedOtherThan({"GET 502", "POST 502"}), 0);
-    checkWrites(result, prefix);
+    const std::vector<pid_t> now = stack().workerPids();
+    BOOST_CHECK(std::find(now.begin(), now.end(), victim) == now.end());
+    checkWorkerFaultLoad(result, prefix);
 }
 
 // restd-test's POST /__test/crash aborts its worker. bin/restd has no such
@@ -447,24 +432,14 @@ BOOST_AUTO_TEST_CASE(worker_crash_is_replaced_and_fails_only_its_own_request) {
     const std::vector<pid_t> before = settledWorkers();
 
     const std::string prefix = uniqueName("crash");
-    constexpr int kClients = 6;
-    Load load(writeMix(user), {.threads = kClients,
-                               .maxDuration = 30s,
-                               .pause = 2ms,
-                               .requestTimeoutSeconds = kRequestBoundSeconds,
-                               .markerPrefix = prefix});
+    Load load(writeMix(user), workerFaultLoad(prefix));
     load.start();
     std::this_thread::sleep_for(1s);
     const size_t offset = restdLog().size();
     HttpResponse crashed =
         request("POST", stack().url("/__test/crash"), {"Content-Type: application/json"}, "{}");
     stack().noteWorkerAborted();
-    bool replaced = waitUntil(
-        [&] {
-            std::vector<pid_t> now = stack().workerPids();
-            return now.size() == before.size() && now != before;
-        },
-        10s, 50ms);
+    bool replaced = workerReplaced(before);
     std::this_thread::sleep_for(1s);
     LoadResult result = load.stop();
 
@@ -476,9 +451,7 @@ BOOST_AUTO_TEST_CASE(worker_crash_is_replaced_and_fails_only_its_own_request) {
         !linesWith(logSince(offset), {R"("msg":"worker died")", R"("signal":6)"}).empty(),
         "no 'worker died' line with signal 6:\n"
             << logSince(offset));
-    BOOST_CHECK_LE(result.failed, kClients);
-    BOOST_CHECK_EQUAL(result.failedOtherThan({"GET 502", "POST 502"}), 0);
-    checkWrites(result, prefix);
+    checkWorkerFaultLoad(result, prefix);
 }
 
 // nginx reads a request whole before it passes it on (headers, and the body:

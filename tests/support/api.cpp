@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pwd.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <sys/wait.h>
@@ -470,14 +471,11 @@ void Trigger::drop() {
     name_.clear();
 }
 
-std::optional<std::string> sql(const std::string& statement) {
-    const Stack& s = stack();
-    std::string command =
-        "MYSQL_PWD=" + shellQuote(s.env("DB_PASSWORD")) +
-        " mariadb --batch --skip-column-names --socket=" + shellQuote(s.env("DB_SOCKET")) +
-        " --user=" + shellQuote(s.env("DB_USER")) + " --database=" + shellQuote(s.env("DB_NAME")) +
-        " --execute=" + shellQuote(statement) + " 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+namespace {
+
+// Runs a mariadb client command line; its output, or nullopt when it failed.
+std::optional<std::string> runMariadb(const std::string& command) {
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen((command + " 2>&1").c_str(), "r"), pclose);
     if (!pipe) return std::nullopt;
     std::string out;
     char buffer[4096];
@@ -489,6 +487,25 @@ std::optional<std::string> sql(const std::string& statement) {
         return std::nullopt;
     }
     return out;
+}
+
+}  // namespace
+
+std::optional<std::string> sql(const std::string& statement) {
+    const Stack& s = stack();
+    return runMariadb(
+        "MYSQL_PWD=" + shellQuote(s.env("DB_PASSWORD")) +
+        " mariadb --batch --skip-column-names --socket=" + shellQuote(s.env("DB_SOCKET")) +
+        " --user=" + shellQuote(s.env("DB_USER")) + " --database=" + shellQuote(s.env("DB_NAME")) +
+        " --execute=" + shellQuote(statement));
+}
+
+std::optional<std::string> adminSql(const std::string& statement) {
+    const passwd* user = getpwuid(geteuid());
+    if (user == nullptr) return std::nullopt;
+    return runMariadb("mariadb --no-defaults --batch --skip-column-names --socket=" +
+                      shellQuote(stack().env("DB_SOCKET")) + " --user=" +
+                      shellQuote(user->pw_name) + " --execute=" + shellQuote(statement));
 }
 
 }  // namespace restd::test::api

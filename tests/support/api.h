@@ -154,6 +154,11 @@ void checkNoPasswordHash(const HttpResponse& response);
 // names); returns its output, or nullopt when the client failed.
 std::optional<std::string> sql(const std::string& statement);
 
+// The same as MariaDB's administrator (the OS user, over the socket, as
+// scripts/stack itself connects), for what restd's own account may not do
+// (SET GLOBAL, SHOW GRANTS).
+std::optional<std::string> adminSql(const std::string& statement);
+
 // A MariaDB trigger for the length of a scope, to make a statement slow or
 // fail on purpose ("BEFORE INSERT ON posts FOR EACH ROW BEGIN ... END"; the
 // body may hold semicolons). Keep its condition to rows only the test

@@ -108,4 +108,15 @@ void EnvFile::write(const std::string& text) {
     if (!out.good()) BOOST_ERROR("cannot write " << path_);
 }
 
+DatabaseRestarter::~DatabaseRestarter() {
+    if (!down) return;
+    int status = stack().runStack("start-db");
+    if (status != 0) BOOST_ERROR("scripts/stack start-db exited with " << status);
+    try {
+        stack().reloadEnv();
+    } catch (const std::exception& e) {
+        BOOST_ERROR(e.what());
+    }
+}
+
 }  // namespace restd::test

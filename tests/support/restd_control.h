@@ -1,6 +1,7 @@
 // Control of the stack's running restd for the supervision and fault tests:
-// its log, its workers, and its configuration file (RESTD_ENV_FILE) reloaded
-// with SIGHUP. Boost.Test assertions inside; not thread-safe.
+// its log, its workers, its configuration file (RESTD_ENV_FILE) reloaded
+// with SIGHUP, and its MariaDB brought back after a test stopped it.
+// Boost.Test assertions inside; not thread-safe.
 #pragma once
 
 #include <sys/types.h>
@@ -52,6 +53,16 @@ class EnvFile {
     std::string path_;
     std::string original_;
     bool changed_ = false;
+};
+
+// Brings the stack's MariaDB back when a test ends while it is down (set
+// `down` when stopping it), failed test or not.
+struct DatabaseRestarter {
+    bool down = false;
+    DatabaseRestarter() = default;
+    ~DatabaseRestarter();
+    DatabaseRestarter(const DatabaseRestarter&) = delete;
+    DatabaseRestarter& operator=(const DatabaseRestarter&) = delete;
 };
 
 }  // namespace restd::test
