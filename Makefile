@@ -106,6 +106,14 @@ bench: deps
 	@$(BIN)/bench_validation
 	@RESTD_BIN=$(BIN)/restd bench/run
 
+# Scanners against a stack of its own (scan/run, scan/README.md): sqlmap,
+# wapiti, testssl.sh and Spectral's OWASP rules, installed on first use; one
+# line per tool at the end. SCAN_QUICK=1 is the short CI pass.
+.PHONY: scan
+scan: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd
+	@RESTD_BIN=$(abspath $(BIN)/restd) scan/run
+
 # Parse + validation time of JSON objects of 10 to 100,000 members, in-process
 # (bench/validation.cpp): shows that the cost per member stays flat.
 .PHONY: bench-validation
