@@ -130,6 +130,14 @@ soak: deps
 	@$(MAKE) --no-print-directory $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd SOAK_MINUTES=$(SOAK_MINUTES) tests/soak/run
 
+# Scanners against a stack of its own (scan/run, scan/README.md): sqlmap,
+# wapiti, testssl.sh and Spectral's OWASP rules, installed on first use; one
+# line per tool at the end. SCAN_QUICK=1 is the short CI pass.
+.PHONY: scan
+scan: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd
+	@RESTD_BIN=$(abspath $(BIN)/restd) scan/run
+
 # Parse + validation time of JSON objects of 10 to 100,000 members, in-process
 # (bench/validation.cpp): shows that the cost per member stays flat.
 .PHONY: bench-validation
