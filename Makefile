@@ -135,8 +135,8 @@ soak: deps
 # line per tool at the end. SCAN_QUICK=1 is the short CI pass.
 .PHONY: scan
 scan: deps
-	@$(MAKE) --no-print-directory $(BIN)/restd
-	@RESTD_BIN=$(abspath $(BIN)/restd) scan/run
+	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/restd-test
+	@RESTD_BIN=$(abspath $(BIN)/restd) RESTD_TEST_BIN=$(abspath $(BIN)/restd-test) scan/run
 
 # Parse + validation time of JSON objects of 10 to 100,000 members, in-process
 # (bench/validation.cpp): shows that the cost per member stays flat.

@@ -15,8 +15,8 @@
 
 #ifdef RESTD_TEST_ROUTES
 // Routes that exist only in $(BIN)/restd-test (tests/test_routes/), the binary
-// the fault tests run: this file is compiled a second time with the macro for
-// it. bin/restd has no such route.
+// the fault tests and make scan's positive control run: this file is compiled
+// a second time with the macro for it. bin/restd has no such route.
 namespace restd::test_routes {
 std::span<const router::Route> routes();
 }

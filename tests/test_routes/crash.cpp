@@ -13,6 +13,7 @@
 
 #include "router/context.h"
 #include "router/route.h"
+#include "routes.h"
 
 namespace restd::test_routes {
 
@@ -32,7 +33,7 @@ namespace {
 
 }  // namespace
 
-std::span<const Route> routes() {
+std::span<const Route> crashRoutes() {
     static const Route kRoutes[] = {
         {.method = Method::Post,
          .path = "/__test/crash",

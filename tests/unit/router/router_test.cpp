@@ -303,6 +303,7 @@ BOOST_AUTO_TEST_CASE(the_product_table_has_no_test_route) {
     }
     Router r(restd::app::routeTable());
     BOOST_TEST((r.match(Method::Post, "/__test/crash").kind == Match::Kind::NotFound));
+    BOOST_TEST((r.match(Method::Get, "/__test/injectable").kind == Match::Kind::NotFound));
 }
 
 // Idempotency-Key records belong to a user: a public POST (logout among
