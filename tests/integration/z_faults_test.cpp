@@ -57,6 +57,17 @@ namespace {
 // an answer later than this is a hang.
 constexpr long kRequestBoundSeconds = 35;
 
+// A write load of `threads` clients, bounded at `maxDuration`, each request
+// bounded at kRequestBoundSeconds, every write titled `prefix`-N.
+Load::Options faultLoad(int threads, std::chrono::milliseconds maxDuration,
+                        std::chrono::milliseconds pause, const std::string& prefix) {
+    return {.threads = threads,
+            .maxDuration = maxDuration,
+            .pause = pause,
+            .requestTimeoutSeconds = kRequestBoundSeconds,
+            .markerPrefix = prefix};
+}
+
 int totalThreads() { return stack().workers() * std::stoi(stack().setting("THREADS_PER_WORKER")); }
 
 // Writes (a post titled with the request's marker), an authenticated read
@@ -129,11 +140,7 @@ int consecutiveReads(const Account& user, int count) {
 // A load after the fault, that nothing of it may fail: every worker serves again.
 void checkServesNormally(const Account& user) {
     const std::string prefix = uniqueName("after");
-    Load after(writeMix(user), {.threads = 4,
-                                .maxDuration = 1500ms,
-                                .pause = 5ms,
-                                .requestTimeoutSeconds = kRequestBoundSeconds,
-                                .markerPrefix = prefix});
+    Load after(writeMix(user), faultLoad(4, 1500ms, 5ms, prefix));
     after.start();
     std::this_thread::sleep_for(1500ms);
     LoadResult result = after.stop();
@@ -212,11 +219,7 @@ BOOST_AUTO_TEST_CASE(mariadb_killed_mid_load_answers_503_and_every_worker_recove
     const pid_t master = stack().masterPid();
     const std::vector<pid_t> workers = settledWorkers();
     const std::string prefix = uniqueName("dbkill");
-    Load load(writeMix(user), {.threads = 6,
-                               .maxDuration = 60s,
-                               .pause = 5ms,
-                               .requestTimeoutSeconds = kRequestBoundSeconds,
-                               .markerPrefix = prefix});
+    Load load(writeMix(user), faultLoad(6, 60s, 5ms, prefix));
     load.start();
     std::this_thread::sleep_for(1s);
 
@@ -283,11 +286,7 @@ BOOST_AUTO_TEST_CASE(read_only_mariadb_refuses_writes_with_503_and_serves_reads)
 
     const size_t offset = restdLog().size();
     const std::string prefix = uniqueName("ro");
-    Load during(writeMix(user, 503), {.threads = 4,
-                                      .maxDuration = 2s,
-                                      .pause = 5ms,
-                                      .requestTimeoutSeconds = kRequestBoundSeconds,
-                                      .markerPrefix = prefix + "-during"});
+    Load during(writeMix(user, 503), faultLoad(4, 2s, 5ms, prefix + "-during"));
     during.start();
     std::this_thread::sleep_for(2s);
     LoadResult duringResult = during.stop();
@@ -328,11 +327,7 @@ BOOST_AUTO_TEST_CASE(pool_exhausted_by_slow_writes_answers_503_past_the_wait_and
     // MariaDB, so a worker's threads outnumber its two connections.
     Trigger slow("test_flt_pool", "BEFORE INSERT ON posts FOR EACH ROW BEGIN IF NEW.title LIKE '" +
                                       prefix + "-%' THEN DO SLEEP(1); END IF; END");
-    Load load(writeMix(user), {.threads = 2 * totalThreads(),
-                               .maxDuration = 4s,
-                               .pause = 0ms,
-                               .requestTimeoutSeconds = kRequestBoundSeconds,
-                               .markerPrefix = prefix});
+    Load load(writeMix(user), faultLoad(2 * totalThreads(), 4s, 0ms, prefix));
     load.start();
     std::this_thread::sleep_for(4s);
     LoadResult result = load.stop();
@@ -359,11 +354,7 @@ namespace {
 constexpr int kWorkerFaultClients = 6;
 
 Load::Options workerFaultLoad(const std::string& prefix) {
-    return {.threads = kWorkerFaultClients,
-            .maxDuration = 30s,
-            .pause = 2ms,
-            .requestTimeoutSeconds = kRequestBoundSeconds,
-            .markerPrefix = prefix};
+    return faultLoad(kWorkerFaultClients, 30s, 2ms, prefix);
 }
 
 // Whether, within 10 s, the workers are as many as before again and not the same.
@@ -531,13 +522,10 @@ BOOST_AUTO_TEST_CASE(overload_of_ten_connections_per_thread_is_queued_or_shed) {
     // Each client thread sends from its own address (load.h): nginx's
     // per-address API_RATE stays far above what one thread sends.
     const int clients = 10 * totalThreads();
-    Load load(mix, {.threads = clients,
-                    .maxRequests = 100000000,
-                    .maxDuration = 40s,
-                    .pause = 0ms,
-                    .requestTimeoutSeconds = kRequestBoundSeconds,
-                    .markerPrefix = prefix,
-                    .firstAddress = 100});
+    Load::Options options = faultLoad(clients, 40s, 0ms, prefix);
+    options.maxRequests = 100000000;
+    options.firstAddress = 100;
+    Load load(mix, options);
     load.start();
     std::this_thread::sleep_for(30s);
     LoadResult result = load.stop();

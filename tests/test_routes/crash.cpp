@@ -17,7 +17,6 @@
 
 namespace restd::test_routes {
 
-using router::Auth;
 using router::Method;
 using router::Route;
 
@@ -35,16 +34,7 @@ namespace {
 
 std::span<const Route> crashRoutes() {
     static const Route kRoutes[] = {
-        {.method = Method::Post,
-         .path = "/__test/crash",
-         .auth = Auth::None,
-         .idempotency = router::Idempotency::Ignored,
-         .handle = crash,
-         .doc = {.summary = "Test only: aborts the worker",
-                 .tag = "test",
-                 .ok = 200,
-                 .errors = {},
-                 .data = nullptr}},
+        testRoute(Method::Post, "/__test/crash", crash, "Test only: aborts the worker"),
     };
     return kRoutes;
 }

@@ -15,7 +15,6 @@
 
 namespace restd::test_routes {
 
-using router::Auth;
 using router::Method;
 using router::Route;
 
@@ -51,16 +50,8 @@ void injectable(router::Context& ctx) {
 
 std::span<const Route> injectableRoutes() {
     static const Route kRoutes[] = {
-        {.method = Method::Get,
-         .path = "/__test/injectable",
-         .auth = Auth::None,
-         .idempotency = router::Idempotency::Ignored,
-         .handle = injectable,
-         .doc = {.summary = "Test only: SQL pasted together from the query",
-                 .tag = "test",
-                 .ok = 200,
-                 .errors = {},
-                 .data = nullptr}},
+        testRoute(Method::Get, "/__test/injectable", injectable,
+                  "Test only: SQL pasted together from the query"),
     };
     return kRoutes;
 }

@@ -4,10 +4,23 @@
 #pragma once
 
 #include <span>
+#include <string_view>
 
 #include "router/route.h"
 
 namespace restd::test_routes {
+
+// A test-only route: anonymous, never keeping an Idempotency-Key record,
+// tagged "test" (restd-test documents only the product's routes).
+inline router::Route testRoute(router::Method method, std::string_view path, router::Handler handle,
+                               std::string_view summary) {
+    return {.method = method,
+            .path = path,
+            .auth = router::Auth::None,
+            .idempotency = router::Idempotency::Ignored,
+            .handle = handle,
+            .doc = {.summary = summary, .tag = "test", .ok = 200, .errors = {}, .data = nullptr}};
+}
 
 std::span<const router::Route> crashRoutes();       // crash.cpp
 std::span<const router::Route> injectableRoutes();  // injectable.cpp
