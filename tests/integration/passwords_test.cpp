@@ -1,10 +1,9 @@
-// Passwords and sessions through nginx (the OpenAPI document's users routes and error codes, README
-// "Rate limits"): a password change ends every session, refresh tokens
-// included; a self change proves the current password; everything cheap is
-// checked before bcrypt; failed logins are throttled per account (known and
-// unknown emails alike); every hash has BCRYPT_COST (login re-hashes the
-// others, scripts/seed writes it); and the bcrypt gate refuses past its bound
-// with 503.
+// Passwords and sessions through nginx (the OpenAPI document's users routes and error codes,
+// docs/api.md "Auth"): a password change ends every session, refresh tokens included; a self change
+// proves the current password; everything cheap is checked before bcrypt; failed logins are
+// throttled per account (known and unknown emails alike); every hash has BCRYPT_COST (login
+// re-hashes the others, scripts/seed writes it); and the bcrypt gate refuses past its bound with
+// 503.
 //
 // Each test uses fresh accounts (and fresh unknown emails), so the per-account
 // throttle of one test never meets another; logins go out from api.h's
@@ -38,7 +37,7 @@ namespace {
 
 constexpr std::string_view kNewPassword = "N3wPassword";
 constexpr std::string_view kWrongPassword = "Wr0ngPassword";
-constexpr int kFreeFailures = 5;  // README "Rate limits": refused after 5 failures in a row
+constexpr int kFreeFailures = 5;  // docs/api.md "Auth": refused after 5 failures in a row
 
 std::string userPath(int64_t id) { return "/api/v1/users/" + std::to_string(id); }
 
