@@ -682,6 +682,46 @@ BOOST_AUTO_TEST_CASE(a_restart_refuses_no_connection) {
     }
 }
 
+// nginx/upstream-hosts.example.conf, as its comment says to use it: the stack's
+// nginx configuration with the single-host upstreams of restd-http.conf
+// replaced by the example's; nginx -t accepts it.
+BOOST_AUTO_TEST_CASE(the_multi_host_upstream_example_passes_nginx_t) {
+    requireTool("nginx", "nginx");
+    fs::path conf = scratch() / "nginx-hosts";
+    fs::remove_all(conf);
+    fs::copy(stack().stackDir() / "nginx", conf,
+             fs::copy_options::recursive | fs::copy_options::skip_symlinks);
+    fs::path http = conf / "restd/restd-http.conf";
+    std::istringstream lines(readFile(http));
+    std::string kept;
+    int removed = 0;
+    bool skipping = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (line == "upstream restd {" || line == "upstream restd_host_local {") {
+            skipping = true;
+            ++removed;
+        }
+        if (!skipping) kept += line + "\n";
+        if (skipping && line == "}") skipping = false;
+    }
+    BOOST_REQUIRE_EQUAL(removed, 2);
+    kept += "include restd/upstream-hosts.example.conf;\n";
+    std::ofstream(http) << kept;
+    fs::copy_file(stack().repoRoot() / "nginx/upstream-hosts.example.conf",
+                  conf / "restd/upstream-hosts.example.conf");
+    CommandResult r = runCommand({"nginx", "-t", "-q", "-p", conf.string() + "/", "-c",
+                                  (conf / "nginx.conf").string(), "-e",
+                                  (scratch() / "nginx-hosts.log").string()});
+    BOOST_CHECK_MESSAGE(r.ok(), "nginx -t: " << r.summary());
+    // The example names a per-host upstream for each host of the shared one.
+    std::string example = readFile(stack().repoRoot() / "nginx/upstream-hosts.example.conf");
+    for (const char* part :
+         {"upstream restd {", "server 10.0.0.11:9000 max_fails=2 fail_timeout=10s;",
+          "upstream restd_host_web1 {", "upstream restd_host_web2 {"}) {
+        BOOST_CHECK_MESSAGE(contains(example, part), "the example lacks " << part);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(make_deb_builds_a_package_lintian_accepts) {
     requireTool("dpkg-deb", "dpkg");
     requireTool("dpkg-shlibdeps", "dpkg-dev");
