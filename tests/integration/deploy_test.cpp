@@ -543,6 +543,15 @@ BOOST_AUTO_TEST_CASE(restd_deploy_takes_the_shared_secrets_from_files) {
                         refused.output);
     BOOST_CHECK(readFile(env) == text);
 
+    // A host without the database's admin (--no-create-db) migrates with the
+    // application's own account, which may only read and write rows: with
+    // the schema up to date it needs nothing more.
+    fs::path remote = writeExample("remote-host", "restd_deploy");
+    CommandResult noAdmin = runDeploy(remote, true,
+                                      {"--no-create-db", "--jwt-secret-file", jwt.string(),
+                                       "--db-password-file", password.string()});
+    BOOST_CHECK_MESSAGE(noAdmin.ok() && contains(noAdmin.output, "ready:"), noAdmin.summary());
+
     // A key too short for restd is refused before anything is written.
     fs::path shortKey = writeSecret("short-jwt.key", "tooshort");
     fs::path third = writeExample("third-host", "restd_deploy");
