@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -217,6 +219,46 @@ BOOST_AUTO_TEST_CASE(requests_with_tokens_of_both_keys_across_the_reloads_get_no
     BOOST_TEST(unauthorized.load() == 0);
     BOOST_TEST(other.load() == 0);
     BOOST_TEST(ok.load() == sent.load());
+}
+
+// A systemd credential: JWT_SECRET_FILE names a file holding the current key
+// (its newline dropped), read again on SIGHUP; the variable and JWT_SECRET
+// together are refused and the running keys stay.
+BOOST_AUTO_TEST_CASE(the_current_key_comes_from_a_file_read_again_on_sighup) {
+    const std::string keyA = jwtSecret();
+    const std::string keyB = newKey();
+    const Account user = registerAccount("kfile");
+    const std::filesystem::path path = stack().stackDir() / "jwt_secret";
+    struct Remove {
+        std::filesystem::path path;
+        ~Remove() { std::filesystem::remove(path); }
+    } remove{path};
+    std::ofstream(path, std::ios::trunc) << keyA << "\n";
+
+    EnvFile file;
+    file.set({{"JWT_SECRET", ""}, {"JWT_SECRET_FILE", path.string()}});
+    reloadRestd(false, true);
+    Account again = user;
+    relogin(again);
+    BOOST_TEST(kidIn(again.token) == kidOf(keyA));
+    BOOST_TEST(meStatus(user.token) == 200);
+
+    std::ofstream(path, std::ios::trunc) << keyB << "\n";
+    file.set(
+        {{"JWT_SECRET", ""}, {"JWT_SECRET_FILE", path.string()}, {"JWT_PREVIOUS_SECRETS", keyA}});
+    reloadRestd(false, true);
+    relogin(again);
+    BOOST_TEST(kidIn(again.token) == kidOf(keyB));
+    BOOST_TEST(meStatus(user.token) == 200);
+
+    // Both set: the reload fails naming the variables, never a key; B still signs.
+    file.set({{"JWT_SECRET", keyA}, {"JWT_SECRET_FILE", path.string()}});
+    std::string log = reloadRestd(true);
+    BOOST_TEST(!linesWith(log, {"JWT_SECRET and JWT_SECRET_FILE are both set"}).empty(), log);
+    BOOST_TEST(log.find(keyA) == std::string::npos);
+    BOOST_TEST(log.find(keyB) == std::string::npos);
+    relogin(again);
+    BOOST_TEST(kidIn(again.token) == kidOf(keyB));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
