@@ -83,8 +83,9 @@ class Statement {
 
 class Connection {
   public:
-    // Opens a session (utf8mb4, UTC, statement time limit). Throws db::Error.
-    explicit Connection(const Settings& config);
+    // Opens a session with `server` (utf8mb4, UTC, statement time limit).
+    // Throws db::Error, Unavailable also for a Galera node that is not ready.
+    Connection(const Settings& config, const Endpoint& server);
     ~Connection();
 
     // The statement for `sql`, prepared once per connection and reused. A

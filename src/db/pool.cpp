@@ -9,7 +9,10 @@ namespace {
 constexpr auto kValidateAfter = std::chrono::seconds(5);
 }  // namespace
 
-Pool::Pool(Settings config) : config_(std::move(config)) {}
+Pool::Pool(Settings config) : Pool(config, config.writeHosts(), PoolRole::Primary) {}
+
+Pool::Pool(Settings config, std::vector<Endpoint> servers, PoolRole role)
+    : config_(std::move(config)), servers_(std::move(servers)), role_(role) {}
 
 Pool::~Pool() = default;
 
@@ -54,6 +57,10 @@ class Checkout {
 
 void observePools(PoolObserver observer) { gObserver = observer; }
 
+void notePassedOver(bool lagging) {
+    if (gObserver.replicaPassedOver) gObserver.replicaPassedOver(lagging);
+}
+
 Pool::Lease Pool::acquire() {
     using Clock = std::chrono::steady_clock;
     Checkout checkout(*this);  // declared before the lock: reports after it is released
@@ -90,7 +97,7 @@ Pool::Lease Pool::acquire() {
             ++open_;
             lock.unlock();
             try {
-                auto conn = std::make_unique<Connection>(config_);
+                auto conn = connect();
                 lock.lock();
                 if (lost_ > 0 || failedConnects_ > 0) {
                     const long lost = lost_, failed = failedConnects_;
@@ -123,6 +130,39 @@ Pool::Lease Pool::acquire() {
             throw Error(ErrorKind::Unavailable, 0, "database pool exhausted");
         }
     }
+}
+
+std::unique_ptr<Connection> Pool::connect() {
+    size_t start = 0;
+    {
+        std::lock_guard lock(mutex_);
+        start = current_;
+    }
+    for (size_t i = 0;; ++i) {
+        const size_t at = (start + i) % servers_.size();
+        try {
+            auto conn = std::make_unique<Connection>(config_, servers_[at]);
+            if (at != start) {
+                {
+                    std::lock_guard lock(mutex_);
+                    current_ = at;
+                }
+                log::warn("db server switched", {{"from", servers_[start].text()},
+                                                 {"to", servers_[at].text()}});
+            }
+            return conn;
+        } catch (const Error& e) {
+            // The last server's failure is the one the caller sees.
+            if (i + 1 >= servers_.size()) throw;
+            log::warn("db server unreachable; trying the next",
+                      {{"server", servers_[at].text()}, {"error", e.what()}});
+        }
+    }
+}
+
+Endpoint Pool::server() const {
+    std::lock_guard lock(mutex_);
+    return servers_[current_];
 }
 
 void Pool::release(std::unique_ptr<Connection> conn) {
