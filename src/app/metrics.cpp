@@ -170,9 +170,9 @@ struct Region::Shared {
     std::atomic<uint64_t> poolWaitSumMicros{0};
     std::atomic<uint64_t> checkouts[2]{};          // primary, replica
     std::atomic<uint64_t> replicaPassedOver[2]{};  // lagging, failed
-    std::atomic<uint64_t> cpuReportedMicros{0};  // see monotonicCpuSeconds()
-    pid_t masterPid = 0;                         // written once, before forking
-    double startTimeSeconds = 0;                 //
+    std::atomic<uint64_t> cpuReportedMicros{0};    // see monotonicCpuSeconds()
+    pid_t masterPid = 0;                           // written once, before forking
+    double startTimeSeconds = 0;                   //
     Slot slots[kMaxWorkerSlots];
 };
 

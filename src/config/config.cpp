@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -122,8 +122,9 @@ std::vector<IpAddress> parseAddressList(std::string_view text) {
 std::vector<db::Endpoint> parseEndpointList(std::string_view name, std::string_view text) {
     std::vector<db::Endpoint> out;
     auto bad = [&](std::string_view item, std::string_view why) {
-        return ConfigError(std::string(name) + " must list host:port entries separated by commas (" +
-                           std::string(why) + "), got '" + std::string(item) + "'");
+        return ConfigError(std::string(name) +
+                           " must list host:port entries separated by commas (" + std::string(why) +
+                           "), got '" + std::string(item) + "'");
     };
     while (true) {
         size_t comma = text.find(',');

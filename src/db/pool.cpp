@@ -147,8 +147,8 @@ std::unique_ptr<Connection> Pool::connect() {
                     std::lock_guard lock(mutex_);
                     current_ = at;
                 }
-                log::warn("db server switched", {{"from", servers_[start].text()},
-                                                 {"to", servers_[at].text()}});
+                log::warn("db server switched",
+                          {{"from", servers_[start].text()}, {"to", servers_[at].text()}});
             }
             return conn;
         } catch (const Error& e) {

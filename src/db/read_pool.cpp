@@ -23,8 +23,8 @@ ReadPool::ReadPool(const Settings& config, Pool& primary)
       retryMs_(config.readRetryMs),
       replicas_(config.readHosts.size()) {
     for (size_t i = 0; i < replicas_.size(); ++i) {
-        replicas_[i].pool =
-            std::make_unique<Pool>(config, std::vector<Endpoint>{config.readHosts[i]}, PoolRole::Replica);
+        replicas_[i].pool = std::make_unique<Pool>(
+            config, std::vector<Endpoint>{config.readHosts[i]}, PoolRole::Replica);
     }
 }
 
@@ -56,7 +56,8 @@ std::optional<ReadPool::Picked> ReadPool::replicaLease() {
             if (rows.next() && !rows.isNull(1) && rows.getInt64(1) == 0) {
                 if (until != 0) {
                     replica.skipUntilMs.store(0, std::memory_order_relaxed);
-                    log::info("db replica back in use", {{"server", replica.pool->server().text()}});
+                    log::info("db replica back in use",
+                              {{"server", replica.pool->server().text()}});
                 }
                 return Picked{std::move(lease), at};
             }

@@ -151,8 +151,7 @@ void listUsers(router::Context& ctx) {
 // The caller's row rides on the read of the user asked for: one round trip.
 void getUser(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    auto user =
-        ctx.read([&](db::Connection& conn) { return repository::findById(conn, id); });
+    auto user = ctx.read([&](db::Connection& conn) { return repository::findById(conn, id); });
     if (!user) throw ApiError::notFound("User not found");
     sendUser(ctx, 200, *user);
 }
