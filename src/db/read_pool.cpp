@@ -28,10 +28,16 @@ ReadPool::ReadPool(const Settings& config, Pool& primary)
     }
 }
 
+// The position as a row that a pending caller row can ride on: an
+// authenticated read costs the primary one round trip, not two.
+constexpr RowQuery kPosition{.select = "SELECT @@gtid_binlog_pos AS position_",
+                             .from = "(SELECT 1 AS one_) AS now_",
+                             .where = "TRUE",
+                             .key = "now_.one_"};
+
 std::string ReadPool::primaryPosition() {
-    // prepare() reads a pending caller row first, on this primary connection.
     return primary_.read([](Connection& conn) {
-        Rows rows = conn.prepare("SELECT @@gtid_binlog_pos").query();
+        Rows rows = conn.prepareRow(kPosition).query();
         return rows.next() && !rows.isNull(1) ? rows.getString(1) : std::string();
     });
 }
