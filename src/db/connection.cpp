@@ -165,8 +165,11 @@ Connection::Connection(const Settings& config, const Endpoint& server) {
         // A Galera node outside the primary component (cut off from the
         // others, or still joining) accepts connections but refuses work:
         // such a node counts as unreachable, so the pool tries the next.
-        std::unique_ptr<sql::ResultSet> ready(st->executeQuery("SHOW STATUS LIKE 'wsrep_ready'"));
-        if (ready->next() && ready->getString(2) != "ON") {
+        // (Without Galera, wsrep_on is OFF and wsrep_ready OFF too.)
+        std::unique_ptr<sql::ResultSet> ready(st->executeQuery(
+            "SELECT @@wsrep_on, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+            "WHERE VARIABLE_NAME = 'WSREP_READY')"));
+        if (ready->next() && ready->getInt(1) == 1 && ready->getString(2) != "ON") {
             throw Error(ErrorKind::Unavailable, 1047,
                         "Galera node " + server.text() + " is not ready (wsrep_ready OFF)");
         }
