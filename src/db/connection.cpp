@@ -127,7 +127,7 @@ uint64_t Statement::execute() {
 
 // ---- Connection
 
-Connection::Connection(const Settings& config, const Endpoint& server) {
+Connection::Connection(const Settings& config, const Endpoint& server) : server_(server.text()) {
     sql::ConnectOptionsMap opts;
     if (!server.socket.empty()) {
         opts["hostName"] = sql::SQLString("localhost");

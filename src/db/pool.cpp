@@ -160,6 +160,22 @@ std::unique_ptr<Connection> Pool::connect() {
     }
 }
 
+std::string Pool::leaveServer(const Connection& broken,
+                              std::vector<std::unique_ptr<Connection>>& discard) {
+    for (auto it = idle_.begin(); it != idle_.end();) {
+        if ((*it)->server() == broken.server()) {
+            discard.push_back(std::move(*it));
+            it = idle_.erase(it);
+            --open_;
+        } else {
+            ++it;
+        }
+    }
+    if (servers_.size() < 2 || servers_[current_].text() != broken.server()) return {};
+    current_ = (current_ + 1) % servers_.size();
+    return servers_[current_].text();
+}
+
 Endpoint Pool::server() const {
     std::lock_guard lock(mutex_);
     return servers_[current_];
@@ -175,18 +191,28 @@ void Pool::release(std::unique_ptr<Connection> conn) {
             conn->markBroken();
         }
     }
-    std::unique_ptr<Connection> discard;
+    std::vector<std::unique_ptr<Connection>> discard;
+    std::string switchedTo;
     {
         std::lock_guard lock(mutex_);
         if (conn->broken()) {
             --open_;
             noteTrouble(true);
-            discard = std::move(conn);
+            switchedTo = leaveServer(*conn, discard);
+            discard.push_back(std::move(conn));
         } else {
             idle_.push_back(std::move(conn));
         }
     }
-    if (discard) log::warn("db connection lost; it will be replaced");
+    if (!discard.empty()) {
+        log::warn("db connection lost; it will be replaced",
+                  {{"server", discard.back()->server()},
+                   {"idleClosed", static_cast<long>(discard.size() - 1)}});
+    }
+    if (!switchedTo.empty()) {
+        log::warn("db server switched", {{"from", discard.back()->server()}, {"to", switchedTo}});
+    }
+    discard.clear();  // closing may block briefly: outside the lock
     available_.notify_one();
     if (gObserver.released) gObserver.released(*this);
 }

@@ -9,7 +9,10 @@
 // A pool may have several servers (DB_HOSTS: a Galera cluster's nodes). It
 // connects to the one that worked last; when that one cannot be reached or
 // is not ready, it tries the next in turn and stays there ("db server
-// switched"). Connections already open stay where they are until they fail.
+// switched"). When a connection breaks, the idle ones to the same server are
+// closed with it (a server that dropped one has usually dropped all: a
+// retried read must not meet the next dead one), and new connections start
+// from the next server.
 #pragma once
 
 #include <chrono>
@@ -111,6 +114,11 @@ class Pool {
     std::unique_ptr<Connection> connect();
     // Under mutex_: a connection was found dead, or a connect failed.
     void noteTrouble(bool connectionLost);
+    // Under mutex_: `broken` broke; moves its server's idle connections to
+    // `discard`, and new connections on to the next server. Returns the
+    // server new connections go to when that changed, else "".
+    std::string leaveServer(const Connection& broken,
+                            std::vector<std::unique_ptr<Connection>>& discard);
 
     const Settings config_;
     const std::vector<Endpoint> servers_;
