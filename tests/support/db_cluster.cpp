@@ -37,7 +37,14 @@ DbCluster::DbCluster(const std::string& topology, int nodes)
     readEnv();
 }
 
-DbCluster::~DbCluster() { run({"stop"}); }
+DbCluster::DbCluster(fs::path dir)
+    : dir_(std::move(dir)), script_(stack().repoRoot() / "scripts" / "db-cluster"), owned_(false) {
+    readEnv();
+}
+
+DbCluster::~DbCluster() {
+    if (owned_) run({"stop"});
+}
 
 int DbCluster::run(const std::vector<std::string>& args, std::chrono::seconds timeout) {
     std::vector<std::string> argv{script_.string()};

@@ -1,7 +1,8 @@
 // A private MariaDB cluster for the integration tests of several database
 // servers: `scripts/db-cluster start replicas N | galera` under
 // <repo>/var/test-cluster (or $TEST_CLUSTER_DIR), its cluster.env read back,
-// and stopped when the object goes away, failed test or not. The output of
+// and stopped when the object goes away, failed test or not; or one that
+// runs already, only read. The output of
 // every scripts/db-cluster call is appended to <dir>.out.
 // Not thread-safe.
 #pragma once
@@ -20,6 +21,9 @@ class DbCluster {
     // Starts a new cluster ("replicas" with `nodes - 1` replicas, or
     // "galera"); requires it to come up.
     DbCluster(const std::string& topology, int nodes = 2);
+    // The cluster that something else started in `dir` (tests/cluster/run):
+    // read, used, never stopped by this object.
+    explicit DbCluster(std::filesystem::path dir);
     ~DbCluster();
     DbCluster(const DbCluster&) = delete;
     DbCluster& operator=(const DbCluster&) = delete;
@@ -41,6 +45,7 @@ class DbCluster {
     std::filesystem::path dir_;
     std::filesystem::path script_;
     std::map<std::string, std::string> env_;
+    bool owned_ = true;  // started here, so stopped here
 };
 
 }  // namespace restd::test
