@@ -23,13 +23,14 @@ request_LIBS       := -lcrypto
 query_SRC          := validation/validator http/body resources/posts/rules \
                       resources/products/rules resources/users/rules
 validator_SRC      := $(query_SRC) resources/auth/rules
-jwt_SRC            := auth/jwt common/base64 common/digest
+jwt_SRC            := auth/jwt common/base64 common/digest common/key_set
 jwt_LIBS           := -lcrypto
-cursor_SRC         := db/cursor common/base64 common/digest
+cursor_SRC         := db/cursor common/base64 common/digest common/key_set
 cursor_LIBS        := -lcrypto
 etag_SRC           := http/etag common/digest
 etag_LIBS          := -lcrypto
-env_file_SRC       := config/config
+env_file_SRC       := config/config common/key_set common/digest
+env_file_LIBS      := -lcrypto
 
 # Every fuzz/targets/<name>.cpp is a target (fuzz/run lists them the same way).
 ALL_TARGETS := $(sort $(basename $(notdir $(wildcard fuzz/targets/*.cpp))))

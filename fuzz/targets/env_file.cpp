@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             auto it = file.find(std::string_view(name));
             return it != file.end() ? it->second.c_str() : nullptr;
         });
-        FUZZ_CHECK(!c.jwtSecret.empty() && c.workers >= 1 && c.threadsPerWorker >= 1);
+        FUZZ_CHECK(!c.jwtKeys.current().secret.empty() && c.workers >= 1 &&
+                   c.threadsPerWorker >= 1);
         FUZZ_CHECK(c.changedFrom(c).empty());
     } catch (const ConfigError&) {
     }

@@ -70,7 +70,7 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
     std::optional<auth::CallerCheck> caller;
     std::optional<db::Rider::Scope> riding;
     if (m.route->auth != router::Auth::None) {
-        ctx.claims = auth::verifyBearer(req, services_.config.jwtSecret);
+        ctx.claims = auth::verifyBearer(req, services_.config.jwtKeys);
         caller.emplace(*ctx.claims, m.route->auth == router::Auth::Admin);
         ctx.caller = &*caller;
         riding.emplace(*caller);

@@ -21,21 +21,21 @@ constexpr std::string_view kCallerColumns[] = {"role", "token_version"};
 
 // verifyToken() through this thread's cache: a token verified before skips
 // the signature and the parsing, never the clock.
-std::variant<Claims, TokenError> verifyRemembered(std::string_view token, std::string_view secret,
-                                                  int64_t now) {
+std::variant<Claims, TokenError> verifyRemembered(std::string_view token,
+                                                  const common::KeySet& keys, int64_t now) {
     thread_local VerifiedTokens verified;
-    if (const Claims* known = verified.find(token, secret)) {
+    if (const Claims* known = verified.find(token, keys)) {
         if (auto err = checkTimes(*known, now)) return *err;
         return *known;
     }
-    auto result = verifyToken(token, secret, now);
-    if (auto* claims = std::get_if<Claims>(&result)) verified.remember(token, secret, *claims);
+    auto result = verifyToken(token, keys, now);
+    if (auto* claims = std::get_if<Claims>(&result)) verified.remember(token, keys, *claims);
     return result;
 }
 
 }  // namespace
 
-Claims verifyBearer(const http::Request& req, std::string_view secret) {
+Claims verifyBearer(const http::Request& req, const common::KeySet& keys) {
     auto header = req.header("authorization");
     if (!header) throw ApiError::unauthorized("Authentication required");
     std::string_view h = *header;
@@ -47,7 +47,7 @@ Claims verifyBearer(const http::Request& req, std::string_view secret) {
     int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-    auto result = verifyRemembered(token, secret, now);
+    auto result = verifyRemembered(token, keys, now);
     if (auto* err = std::get_if<TokenError>(&result)) {
         if (*err == TokenError::Expired) {
             throw std::move(ApiError(401, "TOKEN_EXPIRED", "Access token expired")

@@ -29,7 +29,7 @@
 
 namespace restd::auth {
 
-Claims verifyBearer(const http::Request& req, std::string_view secret);
+Claims verifyBearer(const http::Request& req, const common::KeySet& keys);
 
 class CallerCheck : public db::Rider {
   public:

@@ -21,7 +21,12 @@ using common::base64UrlEncode;
 
 namespace {
 
-constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
+// The header of tokens issued before they carried a key id.
+constexpr std::string_view kHeaderWithoutKid = R"({"alg":"HS256","typ":"JWT"})";
+
+std::string headerOf(const common::SigningKey& key) {
+    return R"({"alg":"HS256","typ":"JWT","kid":")" + key.id + R"("})";
+}
 
 // A JSON object of at most a few hundred bytes (a token's header or claims):
 // parsed into buffers on the stack, so a token check allocates nothing for it.
@@ -95,7 +100,7 @@ std::string randomBytes(size_t n) {
     return out;
 }
 
-std::string signToken(const Claims& c, std::string_view secret) {
+std::string signToken(const Claims& c, const common::KeySet& keys) {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();
@@ -113,12 +118,13 @@ std::string signToken(const Claims& c, std::string_view secret) {
     w.Key("iss");
     w.String(kIssuer.data(), static_cast<rapidjson::SizeType>(kIssuer.size()));
     w.EndObject();
+    const common::SigningKey& key = keys.current();
     std::string signingInput =
-        base64UrlEncode(kHeader) + "." + base64UrlEncode({buf.GetString(), buf.GetSize()});
-    return signingInput + "." + base64UrlEncode(common::hmacSha256(secret, signingInput));
+        base64UrlEncode(headerOf(key)) + "." + base64UrlEncode({buf.GetString(), buf.GetSize()});
+    return signingInput + "." + base64UrlEncode(common::hmacSha256(key.secret, signingInput));
 }
 
-std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string_view secret,
+std::variant<Claims, TokenError> verifyToken(std::string_view token, const common::KeySet& keys,
                                              int64_t now) {
     if (token.size() > 4096) return TokenError::Malformed;
     size_t dot1 = token.find('.');
@@ -129,24 +135,45 @@ std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string
     std::string_view payloadPart = token.substr(dot1 + 1, dot2 - dot1 - 1);
     std::string_view sigPart = token.substr(dot2 + 1);
 
-    // restd's own header, byte for byte, needs no parsing; any other must
-    // still say HS256.
-    static const std::string ownHeader = base64UrlEncode(kHeader);
-    if (headerPart != ownHeader && !readObject(headerPart, [](const rapidjson::Value& header) {
+    // The key to check against: the one the kid names, or each in turn for
+    // a token without kid. restd's own headers, byte for byte, need no
+    // parsing; any other must still say HS256.
+    const common::SigningKey* named = nullptr;
+    static const std::string headerWithoutKid = base64UrlEncode(kHeaderWithoutKid);
+    if (headerPart == base64UrlEncode(headerOf(keys.current()))) {
+        named = &keys.current();
+    } else if (headerPart != headerWithoutKid) {
+        std::optional<std::string> kid;
+        bool wellFormed = readObject(headerPart, [&kid](const rapidjson::Value& header) {
             // Only HS256: "none", HS512, RS256 (with the secret as a "public key") are refused.
             if (strMember(header, "alg") != std::string_view("HS256")) return false;
             // RFC 7515 4.1.11: a recipient must refuse extensions it does not
             // understand, and restd understands none.
             if (header.HasMember("crit") || !uniqueNames(header)) return false;
+            if (header.HasMember("kid")) {
+                auto id = strMember(header, "kid");
+                if (!id || !common::isKeyId(*id)) return false;
+                kid.emplace(*id);
+            }
             return !header.HasMember("typ") || strMember(header, "typ") == std::string_view("JWT");
-        })) {
-        return TokenError::Malformed;
+        });
+        if (!wellFormed) return TokenError::Malformed;
+        if (kid) {
+            named = keys.find(*kid);
+            // A key this host does not hold (yet, or any more): no signature to check.
+            if (named == nullptr) return TokenError::BadSignature;
+        }
     }
 
     auto sig = base64UrlDecode(sigPart);
     if (!sig || sig->size() != 32) return TokenError::BadSignature;
-    std::string expected = common::hmacSha256(secret, token.substr(0, dot2));
-    if (CRYPTO_memcmp(expected.data(), sig->data(), 32) != 0) return TokenError::BadSignature;
+    auto signedBy = [&](const common::SigningKey& key) {
+        std::string expected = common::hmacSha256(key.secret, token.substr(0, dot2));
+        return CRYPTO_memcmp(expected.data(), sig->data(), 32) == 0;
+    };
+    bool verified = named != nullptr ? signedBy(*named)
+                                     : std::any_of(keys.all().begin(), keys.all().end(), signedBy);
+    if (!verified) return TokenError::BadSignature;
 
     Claims c;
     bool wellFormed = readObject(payloadPart, [&c](const rapidjson::Value& payload) {

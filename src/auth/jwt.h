@@ -1,11 +1,17 @@
-// Access tokens: JWT HS256 (RFC 7519) signed with JWT_SECRET through OpenSSL's
-// HMAC. Parsing is strict: three base64url parts without padding, header alg
-// exactly "HS256" and no `crit` (restd understands no extension), claims
-// sub/role/ver/iat/exp/iss all present and well typed, `sub` a canonical
-// decimal ("03" or "+3" is not user 3), `nbf` honoured when present, no name
-// twice in the header or the claims (parsers that keep the first and those
-// that keep the last would read different tokens), signature compared in
-// constant time before any claim is trusted.
+// Access tokens: JWT HS256 (RFC 7519) signed with the current key of a
+// common::KeySet (JWT_SECRET) through OpenSSL's HMAC, the key's id in the
+// header's "kid". A token with a kid is checked against that key alone (an
+// unknown kid fails like a bad signature); one without (issued before tokens
+// carried one) against each key of the set in turn.
+//
+// Parsing is strict: three base64url parts without padding, header alg
+// exactly "HS256", a `kid` only as a string of common::isKeyId's form, no
+// `crit` (restd understands no extension), claims sub/role/ver/iat/exp/iss
+// all present and well typed, `sub` a canonical decimal ("03" or "+3" is not
+// user 3), `nbf` honoured when present, no name twice in the header or the
+// claims (parsers that keep the first and those that keep the last would read
+// different tokens), signature compared in constant time before any claim is
+// trusted.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -14,6 +20,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include "common/key_set.h"
 
 namespace restd::auth {
 
@@ -32,8 +40,8 @@ struct Claims {
 
 enum class TokenError { Malformed, BadSignature, Expired, NotYetValid };
 
-std::string signToken(const Claims& claims, std::string_view secret);
-std::variant<Claims, TokenError> verifyToken(std::string_view token, std::string_view secret,
+std::string signToken(const Claims& claims, const common::KeySet& keys);
+std::variant<Claims, TokenError> verifyToken(std::string_view token, const common::KeySet& keys,
                                              int64_t now);
 // The clock rules of verifyToken(), for claims verified earlier: iat not
 // ahead of `now` (Malformed), nbf not ahead of it (NotYetValid), exp not

@@ -10,8 +10,8 @@ size_t VerifiedTokens::slotOf(std::string_view token) {
     return std::hash<std::string_view>{}(token) % kSlots;
 }
 
-const Claims* VerifiedTokens::find(std::string_view token, std::string_view secret) const {
-    if (token.empty() || token.size() > kMaxTokenBytes || secret != secret_) return nullptr;
+const Claims* VerifiedTokens::find(std::string_view token, const common::KeySet& keys) const {
+    if (token.empty() || token.size() > kMaxTokenBytes || keys != keys_) return nullptr;
     const Slot& slot = slots_[slotOf(token)];
     if (slot.token.size() != token.size() ||
         CRYPTO_memcmp(slot.token.data(), token.data(), token.size()) != 0) {
@@ -20,12 +20,12 @@ const Claims* VerifiedTokens::find(std::string_view token, std::string_view secr
     return &slot.claims;
 }
 
-void VerifiedTokens::remember(std::string_view token, std::string_view secret,
+void VerifiedTokens::remember(std::string_view token, const common::KeySet& keys,
                               const Claims& claims) {
     if (token.empty() || token.size() > kMaxTokenBytes) return;
-    if (secret != secret_) {
+    if (keys != keys_) {
         for (Slot& s : slots_) s.token.clear();
-        secret_.assign(secret);
+        keys_ = keys;
     }
     Slot& slot = slots_[slotOf(token)];
     slot.token.assign(token);

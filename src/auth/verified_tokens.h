@@ -2,7 +2,7 @@
 // sends the same token with every request until it expires, and checking it
 // again (base64, HMAC-SHA256, JSON) is a large part of a small GET's own
 // work. What a hit skips is a pure function of the token's bytes and the
-// secret, so the answer cannot differ from verifyToken()'s; the time checks
+// keys, so the answer cannot differ from verifyToken()'s; the time checks
 // are not skipped (the caller compares `exp` to the clock on every request)
 // and neither is the token version, which the caller check (auth/authenticate.h) reads from the
 // database on every request: a revocation takes effect at once.
@@ -28,12 +28,12 @@ class VerifiedTokens {
     static constexpr size_t kSlots = 64;
     static constexpr size_t kMaxTokenBytes = 512;
 
-    // The claims `token` had when it was verified under `secret`; nullptr
+    // The claims `token` had when it was verified under `keys`; nullptr
     // when it was not (or was pushed out since). Valid until the next call.
-    const Claims* find(std::string_view token, std::string_view secret) const;
-    // Records a token that verifyToken() accepted under `secret`. A new
-    // secret empties the cache.
-    void remember(std::string_view token, std::string_view secret, const Claims& claims);
+    const Claims* find(std::string_view token, const common::KeySet& keys) const;
+    // Records a token that verifyToken() accepted under `keys`. Other keys
+    // empty the cache.
+    void remember(std::string_view token, const common::KeySet& keys, const Claims& claims);
 
   private:
     struct Slot {
@@ -42,7 +42,7 @@ class VerifiedTokens {
     };
     static size_t slotOf(std::string_view token);
 
-    std::string secret_;
+    common::KeySet keys_;
     std::array<Slot, kSlots> slots_;
 };
 

@@ -71,6 +71,68 @@ std::string_view trimBlanks(std::string_view s) {
     return s;
 }
 
+// The content of JWT_SECRET_FILE (a systemd credential, say) less the
+// newline and blanks that end it. Errors name the file, never what it holds.
+std::string readSecretFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) {
+        throw ConfigError("JWT_SECRET_FILE: cannot read '" + path + "': " + std::strerror(errno));
+    }
+    std::string key = text.str();
+    while (!key.empty() && std::strchr(" \t\r\n", key.back()) != nullptr) key.pop_back();
+    return key;
+}
+
+// A signing key as JWT_SECRET must be: present, and long enough in production.
+// `what` names where it came from.
+void checkKey(const Config& c, std::string_view key, const std::string& what) {
+    if (key.empty()) throw ConfigError(what + " is empty");
+    if (c.appEnv == AppEnv::Production && key.size() < 32) {
+        throw ConfigError(what + " must be at least 32 bytes when APP_ENV=production");
+    }
+}
+
+// JWT_SECRET or JWT_SECRET_FILE (the current key), and JWT_PREVIOUS_SECRETS:
+// comma-separated keys still accepted, blanks around each allowed. A key
+// given twice is a mistake in a rotation, not a harmless repeat: refused.
+void readSigningKeys(const Reader& r, Config& c) {
+    std::string current;
+    r.string("JWT_SECRET", current);
+    r.string("JWT_SECRET_FILE", c.jwtSecretFile);
+    if (!c.jwtSecretFile.empty()) {
+        if (!current.empty()) {
+            throw ConfigError("JWT_SECRET and JWT_SECRET_FILE are both set: set one of them");
+        }
+        current = readSecretFile(c.jwtSecretFile);
+        checkKey(c, current, "JWT_SECRET_FILE '" + c.jwtSecretFile + "'");
+    } else if (current.empty()) {
+        throw ConfigError("JWT_SECRET is required");
+    } else {
+        checkKey(c, current, "JWT_SECRET");
+    }
+    std::vector<std::string> previous;
+    if (const char* list = r.raw("JWT_PREVIOUS_SECRETS"); list && !trimBlanks(list).empty()) {
+        std::string_view text(list);
+        while (true) {
+            size_t comma = text.find(',');
+            const std::string what =
+                "JWT_PREVIOUS_SECRETS key " + std::to_string(previous.size() + 1);
+            std::string_view key = trimBlanks(text.substr(0, comma));
+            checkKey(c, key, what);
+            if (key == current) throw ConfigError(what + " is the current key (JWT_SECRET)");
+            if (std::find(previous.begin(), previous.end(), key) != previous.end()) {
+                throw ConfigError(what + " is listed twice");
+            }
+            previous.emplace_back(key);
+            if (comma == std::string_view::npos) break;
+            text.remove_prefix(comma + 1);
+        }
+    }
+    c.jwtKeys = common::KeySet(current, previous);
+}
+
 }  // namespace
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
@@ -258,11 +320,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.integer("DB_READ_MAX_LAG_MS", c.db.readMaxLagMs, 0, 3600000);
     r.integer("DB_READ_RETRY_MS", c.db.readRetryMs, 100, 3600000);
 
-    r.string("JWT_SECRET", c.jwtSecret);
-    if (c.jwtSecret.empty()) throw ConfigError("JWT_SECRET is required");
-    if (c.appEnv == AppEnv::Production && c.jwtSecret.size() < 32) {
-        throw ConfigError("JWT_SECRET must be at least 32 bytes when APP_ENV=production");
-    }
+    readSigningKeys(r, c);
     r.integer("JWT_TTL_SECONDS", c.jwtTtlSeconds, 1, 86400LL * 7);
     r.integer("REFRESH_TTL_SECONDS", c.refreshTtlSeconds, 60, 86400LL * 365);
     r.integer("BCRYPT_COST", c.bcryptCost, 4, 31);
@@ -329,6 +387,10 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
     const char* levels[] = {"debug", "info", "warn", "error"};
     std::string peers;
     for (const IpAddress& a : fcgiWebServerAddrs) peers += (peers.empty() ? "" : ",") + a.text();
+    std::string previousKeys;
+    for (size_t i = 1; i < jwtKeys.all().size(); ++i) {
+        previousKeys += (i == 1 ? "" : ",") + jwtKeys.all()[i].secret;
+    }
     return {
         {"APP_ENV", std::string(appEnvName(appEnv))},
         {"FCGI_LISTEN", fcgiListen},
@@ -356,7 +418,9 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
         {"DB_READ_HOSTS", endpointListText(db.readHosts)},
         {"DB_READ_MAX_LAG_MS", std::to_string(db.readMaxLagMs)},
         {"DB_READ_RETRY_MS", std::to_string(db.readRetryMs)},
-        {"JWT_SECRET", jwtSecret},
+        {"JWT_SECRET", jwtKeys.current().secret},
+        {"JWT_SECRET_FILE", jwtSecretFile},
+        {"JWT_PREVIOUS_SECRETS", previousKeys},
         {"JWT_TTL_SECONDS", std::to_string(jwtTtlSeconds)},
         {"REFRESH_TTL_SECONDS", std::to_string(refreshTtlSeconds)},
         {"BCRYPT_COST", std::to_string(bcryptCost)},

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/key_set.h"
 #include "common/log.h"
 #include "db/settings.h"
 
@@ -68,7 +69,10 @@ struct Config {
     int graceSeconds = 10;
     int requestTimeoutSeconds = 30;  // 0: requests may run forever
     db::Settings db;
-    std::string jwtSecret;
+    // JWT_SECRET (or the content of JWT_SECRET_FILE) signs access tokens and
+    // list cursors; JWT_PREVIOUS_SECRETS only verify them (a rotation).
+    common::KeySet jwtKeys;
+    std::string jwtSecretFile;
     int jwtTtlSeconds = 900;
     int refreshTtlSeconds = 2592000;
     int bcryptCost = 12;

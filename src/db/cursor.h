@@ -1,6 +1,10 @@
 // List cursors: the opaque text of meta.nextCursor. A cursor names the sort it
 // belongs to and the last row seen, as base64url JSON, with an HMAC tag that a
-// client cannot forge. No database in here: the codec is tested and fuzzed on
+// client cannot forge: "<kid>.<payload>.<tag>", the tag over "<kid>.<payload>"
+// by the current key of a common::KeySet, whose id is <kid>. A cursor is
+// checked against the key its kid names; one without kid ("<payload>.<tag>",
+// made before cursors carried one, the tag over the payload) against each key
+// in turn. No database in here: the codec is tested and fuzzed on
 // its own. Pure functions; thread-safe.
 #pragma once
 
@@ -8,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/key_set.h"
 
 namespace restd::db {
 
@@ -18,8 +24,8 @@ struct Cursor {
     int64_t id = 0;     // id of the last row seen (tie-breaker)
 };
 
-std::string encodeCursor(const Cursor& c, std::string_view key);
-// nullopt for a cursor that `key` did not sign or that is no cursor.
-std::optional<Cursor> decodeCursor(std::string_view text, std::string_view key);
+std::string encodeCursor(const Cursor& c, const common::KeySet& keys);
+// nullopt for a cursor that no key of `keys` signed or that is no cursor.
+std::optional<Cursor> decodeCursor(std::string_view text, const common::KeySet& keys);
 
 }  // namespace restd::db

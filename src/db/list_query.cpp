@@ -219,7 +219,7 @@ void bindAll(Statement& st, const std::vector<Param>& params) {
 
 namespace restd::db {
 
-void applyCursor(PageQuery& q, const std::string& text, std::string_view key) {
+void applyCursor(PageQuery& q, const std::string& text, const common::KeySet& key) {
     auto cursor = decodeCursor(text, key);
     if (!cursor || cursor->field != q.sort.field || cursor->descending != q.descending) {
         throw Error(ErrorKind::BadCursor, 0, "invalid list cursor");

@@ -93,7 +93,7 @@ std::vector<Param> pageParams(const PageQuery& q, const Rider* rider = nullptr);
 
 // Switches `q` to keyset mode after `cursor`. Throws Error(BadCursor) when
 // the cursor is forged or belongs to another sort.
-void applyCursor(PageQuery& q, const std::string& cursor, std::string_view key);
+void applyCursor(PageQuery& q, const std::string& cursor, const common::KeySet& key);
 
 // The COUNT(*) of the query's matches: exact up to CountCache::kExactBelow,
 // else possibly up to CountCache::kTtl old.
@@ -126,8 +126,8 @@ struct ListPage {
 // the end of a list is a null nextCursor). When the table goes on past the
 // window, a searched page has no total: counting would read all of it.
 template <class T, class Read>
-ListPage<T> fetchPage(Connection& conn, const PageQuery& query, int columns, std::string_view key,
-                      Read&& read) {
+ListPage<T> fetchPage(Connection& conn, const PageQuery& query, int columns,
+                      const common::KeySet& key, Read&& read) {
     std::optional<PageQuery> windowed;
     if (query.searched) {
         if (auto end = searchWindowEnd(conn, query)) {

@@ -5,17 +5,17 @@
 #include <string>
 #include <string_view>
 
-#include "common/digest.h"
+#include "common/key_set.h"
 #include "db/list_query.h"
 #include "router/context.h"
 
 namespace restd::router {
 
-// Signs the cursors of `resource`'s lists: a cursor of one resource's list is
-// refused by another's, even for a sort field of the same name.
-inline std::string cursorKey(const Context& ctx, std::string_view resource) {
-    return common::hmacSha256(ctx.services.config.jwtSecret,
-                              "restd list cursor " + std::string(resource));
+// The keys of `resource`'s list cursors, derived from the signing keys (with
+// their ids): a cursor of one resource's list is refused by another's, even
+// for a sort field of the same name.
+inline common::KeySet cursorKey(const Context& ctx, std::string_view resource) {
+    return ctx.services.config.jwtKeys.derive("restd list cursor " + std::string(resource));
 }
 
 // {"success":true,"data":[<writeItem(w, item)>...],

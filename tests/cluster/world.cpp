@@ -45,7 +45,7 @@ double summed(const std::string& metric, const prom::Labels& labels) {
 
 DbCluster& databases() {
     static std::unique_ptr<DbCluster> cluster =
-        std::make_unique<DbCluster>(std::filesystem::path(stack().env("CLUSTER_DIR")));
+        std::make_unique<DbCluster>(DbCluster::Running{stack().env("CLUSTER_DIR")});
     return *cluster;
 }
 
@@ -85,8 +85,9 @@ std::vector<LoadRequest> mixedLoad(const Account& user) {
 }
 
 std::map<std::string, long> rowsOn(int node, const std::string& prefix) {
-    std::optional<std::string> rows = databases().nodeSql(
-        node, "SELECT title, COUNT(*) FROM posts WHERE title LIKE '" + prefix + "-%' GROUP BY title");
+    std::optional<std::string> rows =
+        databases().nodeSql(node, "SELECT title, COUNT(*) FROM posts WHERE title LIKE '" + prefix +
+                                      "-%' GROUP BY title");
     BOOST_REQUIRE_MESSAGE(rows, "cannot count the rows of " << prefix << " on node " << node);
     std::map<std::string, long> counts;
     std::istringstream lines(*rows);

@@ -45,8 +45,7 @@ std::vector<LoadRequest> mixedLoad(const api::Account& user);
 // The titles of `prefix`'s posts on database node `node`, with their counts.
 std::map<std::string, long> rowsOn(int node, const std::string& prefix);
 // Every acknowledged marker is a row exactly once on `node`: (lost, doubled).
-std::pair<long, long> lostAndDoubled(const LoadResult& result, int node,
-                                     const std::string& prefix);
+std::pair<long, long> lostAndDoubled(const LoadResult& result, int node, const std::string& prefix);
 
 void report(std::string_view what, const LoadResult& result);
 

@@ -173,12 +173,50 @@ struct Deployment {
 
 // The installed copy by default; the repository's scripts/deploy finds
 // scripts/migrate differently.
-CommandResult runDeploy(const fs::path& envFile, bool fromRepo = false) {
+CommandResult runDeploy(const fs::path& envFile, bool fromRepo = false,
+                        const std::vector<std::string>& options = {}) {
     fs::path deploy = fromRepo ? stack().repoRoot() / "scripts/deploy"
                                : installedTree() / "usr/sbin/restd-deploy";
-    return runCommand({deploy.string(), "--env-file", envFile.string(), "--no-system-user",
-                       "--admin-user", osUser()},
-                      {}, 120s);
+    std::vector<std::string> argv = {deploy.string(),    "--env-file",   envFile.string(),
+                                     "--no-system-user", "--admin-user", osUser()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return runCommand(argv, {}, 120s);
+}
+
+// <scratch>/<dir>/restd.env.example: the shipped example pointed at the
+// stack's MariaDB, with the database and account `name` and `extra` lines
+// appended. Returns the path of the env file beside it (not created).
+fs::path writeExample(const std::string& dir, const std::string& name,
+                      const std::string& extra = "") {
+    fs::path folder = scratch() / dir;
+    fs::create_directories(folder);
+    std::istringstream example(readFile(stack().repoRoot() / "systemd/restd.env.example"));
+    std::ofstream out(folder / "restd.env.example");
+    for (std::string line; std::getline(example, line);) {
+        if (line.starts_with("DB_SOCKET=")) line = "DB_SOCKET=" + stack().env("DB_SOCKET");
+        if (line.starts_with("DB_NAME=")) line = "DB_NAME=" + name;
+        if (line.starts_with("DB_USER=")) line = "DB_USER=" + name;
+        out << line << "\n";
+    }
+    out << extra;
+    return folder / "restd.env";
+}
+
+// A secret file as an operator would keep it: the value and a newline, 0600.
+fs::path writeSecret(const std::string& file, const std::string& value) {
+    fs::path path = scratch() / file;
+    std::ofstream(path) << value << "\n";
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+    return path;
+}
+
+// `mariadb` as the stack's admin (this OS user, by unix_socket), as
+// restd-deploy's admin steps run.
+CommandResult sqlAsAdmin(const std::string& statement) {
+    return runCommand(
+        {"mariadb", "--no-defaults", "--batch", "--skip-column-names",
+         "--socket=" + stack().env("DB_SOCKET"), "--user=" + osUser(), "--execute=" + statement},
+        {"MYSQL_PWD="}, 30s);
 }
 
 const Deployment& deployment() {
@@ -187,22 +225,11 @@ const Deployment& deployment() {
     if (!done) {
         done = true;
         requireTool("mariadb", "mariadb-client");
-        fs::path dir = scratch() / "etc-restd";
-        fs::create_directories(dir);
-        d.envFile = dir / "restd.env";
-        // The shipped example, pointed at the stack's MariaDB.
-        std::istringstream example(readFile(stack().repoRoot() / "systemd/restd.env.example"));
-        std::ofstream out(dir / "restd.env.example");
-        for (std::string line; std::getline(example, line);) {
-            if (line.starts_with("DB_SOCKET=")) line = "DB_SOCKET=" + stack().env("DB_SOCKET");
-            if (line.starts_with("DB_NAME=")) line = "DB_NAME=restd_deploy";
-            if (line.starts_with("DB_USER=")) line = "DB_USER=restd_deploy";
-            out << line << "\n";
-        }
-        out.close();
-        d.first = runDeploy(d.envFile);
+        // The first host: the key is made here, when asked.
+        d.envFile = writeExample("etc-restd", "restd_deploy");
+        d.first = runDeploy(d.envFile, false, {"--generate-jwt-secret"});
         d.afterFirst = readFile(d.envFile);
-        d.second = runDeploy(d.envFile);
+        d.second = runDeploy(d.envFile, false, {"--generate-jwt-secret"});
         d.afterSecond = readFile(d.envFile);
         d.values = readEnvFile(d.envFile);
     }
@@ -455,6 +482,152 @@ BOOST_AUTO_TEST_CASE(restd_deploy_writes_app_env_production_into_a_file_without_
     BOOST_CHECK_EQUAL(readEnvFile(bare)["APP_ENV"], "test");
 }
 
+// Without a key from the operator, a host would make its own and answer the
+// other hosts' tokens with 401: restd-deploy refuses, saying what to pass,
+// before it changes anything.
+BOOST_AUTO_TEST_CASE(restd_deploy_refuses_an_empty_jwt_secret_without_a_source) {
+    fs::path env = writeExample("no-secret", "restd_deploy_nokey");
+    CommandResult r = runDeploy(env, /*fromRepo=*/true);
+    BOOST_CHECK_EQUAL(r.status, 1);
+    for (const char* part : {"JWT_SECRET is empty", "Every restd host must", "same key",
+                             "--jwt-secret-file FILE", "--generate-jwt-secret"}) {
+        BOOST_CHECK_MESSAGE(contains(r.output, part), "no '" << part << "' in:\n" << r.output);
+    }
+    BOOST_CHECK(!fs::exists(env));
+    BOOST_CHECK_EQUAL(sqlAsAdmin("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                                 "SCHEMA_NAME = 'restd_deploy_nokey'")
+                          .output,
+                      "0\n");
+    BOOST_CHECK_EQUAL(
+        sqlAsAdmin("SELECT COUNT(*) FROM mysql.user WHERE User = 'restd_deploy_nokey'").output,
+        "0\n");
+}
+
+// A second app host on the first one's database: same key and password, both
+// from the operator's files; an empty DB_PASSWORD is refused there, since
+// only the existing account's password can work.
+BOOST_AUTO_TEST_CASE(restd_deploy_takes_the_shared_secrets_from_files) {
+    const Deployment& first = deployment();
+    fs::path jwt = writeSecret("jwt.key", first.values.at("JWT_SECRET"));
+    fs::path password = writeSecret("db.password", first.values.at("DB_PASSWORD"));
+    fs::path env = writeExample("second-host", "restd_deploy");
+
+    CommandResult noPassword = runDeploy(env, true, {"--jwt-secret-file", jwt.string()});
+    BOOST_CHECK_EQUAL(noPassword.status, 1);
+    BOOST_CHECK_MESSAGE(contains(noPassword.output, "exists already") &&
+                            contains(noPassword.output, "--db-password-file"),
+                        noPassword.output);
+    BOOST_CHECK(!fs::exists(env));
+
+    CommandResult r = runDeploy(
+        env, true, {"--jwt-secret-file", jwt.string(), "--db-password-file", password.string()});
+    BOOST_REQUIRE_MESSAGE(r.ok(), "second host: " << r.summary());
+    BOOST_CHECK_MESSAGE(contains(r.output, "wrote JWT_SECRET from " + jwt.string()) &&
+                            contains(r.output, "wrote DB_PASSWORD from " + password.string()) &&
+                            !contains(r.output, "generated"),
+                        r.output);
+    std::map<std::string, std::string> values = readEnvFile(env);
+    BOOST_CHECK(values.at("JWT_SECRET") == first.values.at("JWT_SECRET"));
+    BOOST_CHECK(values.at("DB_PASSWORD") == first.values.at("DB_PASSWORD"));
+
+    // Again with the same files: nothing to do. With another key: refused,
+    // the file's key stays.
+    const std::string text = readFile(env);
+    CommandResult again = runDeploy(
+        env, true, {"--jwt-secret-file", jwt.string(), "--db-password-file", password.string()});
+    BOOST_CHECK_MESSAGE(again.ok() && !contains(again.output, "wrote"), again.summary());
+    fs::path other = writeSecret("other-jwt.key", std::string(40, 'k'));
+    CommandResult refused = runDeploy(env, true, {"--jwt-secret-file", other.string()});
+    BOOST_CHECK_EQUAL(refused.status, 1);
+    BOOST_CHECK_MESSAGE(contains(refused.output, "another JWT_SECRET than " + other.string()),
+                        refused.output);
+    BOOST_CHECK(readFile(env) == text);
+
+    // A host without the database's admin (--no-create-db) migrates with the
+    // application's own account, which may only read and write rows: with
+    // the schema up to date it needs nothing more.
+    fs::path remote = writeExample("remote-host", "restd_deploy");
+    CommandResult noAdmin = runDeploy(remote, true,
+                                      {"--no-create-db", "--jwt-secret-file", jwt.string(),
+                                       "--db-password-file", password.string()});
+    BOOST_CHECK_MESSAGE(noAdmin.ok() && contains(noAdmin.output, "ready:"), noAdmin.summary());
+
+    // A key too short for restd is refused before anything is written.
+    fs::path shortKey = writeSecret("short-jwt.key", "tooshort");
+    fs::path third = writeExample("third-host", "restd_deploy");
+    CommandResult tooShort = runDeploy(
+        third, true,
+        {"--jwt-secret-file", shortKey.string(), "--db-password-file", password.string()});
+    BOOST_CHECK_EQUAL(tooShort.status, 1);
+    BOOST_CHECK_MESSAGE(contains(tooShort.output, "32 or more"), tooShort.output);
+    BOOST_CHECK(!fs::exists(third));
+}
+
+// JWT_SECRET_FILE in the env file (restd reads the key from there, e.g. a
+// systemd credential): nothing to write, and no option needed.
+BOOST_AUTO_TEST_CASE(restd_deploy_leaves_the_key_to_jwt_secret_file) {
+    const Deployment& first = deployment();
+    fs::path password = writeSecret("db.password", first.values.at("DB_PASSWORD"));
+    fs::path key = writeSecret("credential-jwt.key", first.values.at("JWT_SECRET"));
+    fs::path env =
+        writeExample("credential-host", "restd_deploy", "JWT_SECRET_FILE=" + key.string() + "\n");
+    CommandResult r = runDeploy(env, true, {"--db-password-file", password.string()});
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.summary());
+    BOOST_CHECK_EQUAL(readEnvFile(env).at("JWT_SECRET"), "");
+    CommandResult both = runDeploy(env, true, {"--generate-jwt-secret"});
+    BOOST_CHECK_EQUAL(both.status, 1);
+    BOOST_CHECK_MESSAGE(contains(both.output, "JWT_SECRET_FILE"), both.output);
+    BOOST_CHECK_EQUAL(readEnvFile(env).at("JWT_SECRET"), "");
+}
+
+// --app-hosts: the account at each host the app connects from, with one
+// password and the same grants; a host pattern that is not one never reaches
+// SQL; an account that exists keeps its password.
+BOOST_AUTO_TEST_CASE(restd_deploy_creates_the_account_at_each_app_host) {
+    const std::string name = "restd_deploy_hosts";
+    fs::path env = writeExample("app-hosts", name);
+    CommandResult bad = runDeploy(
+        env, true, {"--generate-jwt-secret", "--app-hosts", "localhost,10.0.0.1' OR '1'='1"});
+    BOOST_CHECK_EQUAL(bad.status, 1);
+    BOOST_CHECK_MESSAGE(contains(bad.output, "is not a MariaDB host pattern"), bad.output);
+    BOOST_CHECK(!fs::exists(env));
+
+    CommandResult r = runDeploy(
+        env, true,
+        {"--generate-jwt-secret", "--app-hosts", "localhost, 10.0.0.%,192.168.1.0/255.255.255.0"});
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.summary());
+    const std::vector<std::string> hosts = {"10.0.0.%", "192.168.1.0/255.255.255.0", "localhost"};
+    CommandResult rows =
+        sqlAsAdmin("SELECT Host FROM mysql.user WHERE User = '" + name + "' ORDER BY Host");
+    BOOST_CHECK_EQUAL(rows.output, "10.0.0.%\n192.168.1.0/255.255.255.0\nlocalhost\n");
+    CommandResult passwords = sqlAsAdmin(
+        "SELECT COUNT(DISTINCT authentication_string) FROM mysql.user WHERE User = '" + name + "'");
+    BOOST_CHECK_EQUAL(passwords.output, "1\n");
+    for (const std::string& host : hosts) {
+        CommandResult grants = sqlAsAdmin("SHOW GRANTS FOR '" + name + "'@'" + host + "'");
+        BOOST_CHECK_MESSAGE(
+            contains(grants.output, "GRANT SELECT, INSERT, UPDATE, DELETE ON `" + name +
+                                        "`.* TO `" + name + "`@`" + host + "`"),
+            host << ": " << grants.output);
+        BOOST_CHECK_MESSAGE(!contains(grants.output, "ALL PRIVILEGES"), grants.output);
+    }
+
+    // An account made before, with its own password: granted, not changed.
+    BOOST_REQUIRE(sqlAsAdmin("CREATE USER '" + name + "'@'192.0.2.7' IDENTIFIED BY 'older'").ok());
+    const std::string older =
+        sqlAsAdmin("SELECT authentication_string FROM mysql.user WHERE User = '" + name +
+                   "' AND Host = '192.0.2.7'")
+            .output;
+    CommandResult more = runDeploy(env, true, {"--app-hosts", "localhost,10.0.0.%,192.0.2.7"});
+    BOOST_REQUIRE_MESSAGE(more.ok(), more.summary());
+    BOOST_CHECK(!contains(more.output, "created account"));
+    BOOST_CHECK(contains(more.output, "granted " + name + "@192.0.2.7"));
+    BOOST_CHECK_EQUAL(sqlAsAdmin("SELECT authentication_string FROM mysql.user WHERE User = '" +
+                                 name + "' AND Host = '192.0.2.7'")
+                          .output,
+                      older);
+}
+
 BOOST_AUTO_TEST_CASE(restd_serves_a_socket_passed_by_systemd_socket_activate) {
     requireTool("systemd-socket-activate", "systemd");
     fs::path socket = socketDir() / "activate.sock";
@@ -515,6 +688,46 @@ BOOST_AUTO_TEST_CASE(a_restart_refuses_no_connection) {
     for (const char* name : {"restart-1.log", "restart-2.log"}) {
         BOOST_CHECK_MESSAGE(contains(readFile(scratch() / name), kFromSystemd),
                             name << ": restd did not take the socket from LISTEN_FDS");
+    }
+}
+
+// nginx/upstream-hosts.example.conf, as its comment says to use it: the stack's
+// nginx configuration with the single-host upstreams of restd-http.conf
+// replaced by the example's; nginx -t accepts it.
+BOOST_AUTO_TEST_CASE(the_multi_host_upstream_example_passes_nginx_t) {
+    requireTool("nginx", "nginx");
+    fs::path conf = scratch() / "nginx-hosts";
+    fs::remove_all(conf);
+    fs::copy(stack().stackDir() / "nginx", conf,
+             fs::copy_options::recursive | fs::copy_options::skip_symlinks);
+    fs::path http = conf / "restd/restd-http.conf";
+    std::istringstream lines(readFile(http));
+    std::string kept;
+    int removed = 0;
+    bool skipping = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (line == "upstream restd {" || line == "upstream restd_host_local {") {
+            skipping = true;
+            ++removed;
+        }
+        if (!skipping) kept += line + "\n";
+        if (skipping && line == "}") skipping = false;
+    }
+    BOOST_REQUIRE_EQUAL(removed, 2);
+    kept += "include restd/upstream-hosts.example.conf;\n";
+    std::ofstream(http) << kept;
+    fs::copy_file(stack().repoRoot() / "nginx/upstream-hosts.example.conf",
+                  conf / "restd/upstream-hosts.example.conf");
+    CommandResult r = runCommand({"nginx", "-t", "-q", "-p", conf.string() + "/", "-c",
+                                  (conf / "nginx.conf").string(), "-e",
+                                  (scratch() / "nginx-hosts.log").string()});
+    BOOST_CHECK_MESSAGE(r.ok(), "nginx -t: " << r.summary());
+    // The example names a per-host upstream for each host of the shared one.
+    std::string example = readFile(stack().repoRoot() / "nginx/upstream-hosts.example.conf");
+    for (const char* part :
+         {"upstream restd {", "server 10.0.0.11:9000 max_fails=2 fail_timeout=10s;",
+          "upstream restd_host_web1 {", "upstream restd_host_web2 {"}) {
+        BOOST_CHECK_MESSAGE(contains(example, part), "the example lacks " << part);
     }
 }
 

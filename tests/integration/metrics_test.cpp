@@ -240,4 +240,43 @@ BOOST_AUTO_TEST_CASE(metrics_is_refused_to_client_addresses_other_than_127_0_0_1
     BOOST_CHECK_EQUAL(requestsTotal(scrape(), "/metrics", "GET", "200"), servedBefore + 1);
 }
 
+// With several restd hosts /metrics lands on any of them; /hosts/NAME/...
+// reaches one host (nginx's upstream restd_host_NAME; the stack's single restd
+// is "local") as the path restd routes, and only from loopback, as /metrics.
+BOOST_AUTO_TEST_CASE(each_host_answers_scrapes_and_health_checks_on_its_own_path) {
+    const double before = requestsTotal(scrape(), "/metrics", "GET", "200");
+    HttpResponse hostMetrics = get(stack().url("/hosts/local/metrics"));
+    BOOST_REQUIRE_MESSAGE(hostMetrics.status == 200, hostMetrics.summary());
+    BOOST_CHECK_EQUAL(hostMetrics.header("Content-Type").value_or("<none>"), kTextFormat);
+    prom::Exposition e = prom::parse(hostMetrics.body);
+    BOOST_CHECK(e.errors.empty());
+    // restd counted it under its own route: it saw /metrics.
+    BOOST_CHECK_EQUAL(requestsTotal(e, "/metrics", "GET", "200"), before + 1);
+
+    for (const char* path : {"/hosts/local/ready", "/hosts/local/ready/"}) {
+        HttpResponse ready = get(stack().url(path));
+        BOOST_CHECK_MESSAGE(
+            ready.status == 200 && ready.body.find(R"("status":"ready")") != std::string::npos,
+            path << ": " << ready.summary());
+    }
+    HttpResponse health = get(stack().url("/hosts/local/health"));
+    BOOST_CHECK_MESSAGE(
+        health.status == 200 && health.body.find(R"("status":"healthy")") != std::string::npos,
+        health.summary());
+
+    RequestOptions elsewhere;
+    elsewhere.sourceAddress = "127.0.0.2";
+    for (std::string_view path :
+         {"/hosts/local/metrics", "/hosts/local/ready", "/hosts/local/health/"}) {
+        BOOST_TEST_CONTEXT(path) {
+            checkError(request("GET", stack().url(path), {}, {}, elsewhere), 403, "FORBIDDEN");
+        }
+    }
+    // Paths that are not a host's: restd's own 404, through the shared upstream.
+    checkError(get(stack().url("/hosts/local/users")), 404, "NOT_FOUND");
+    // The scrape and the host scrape since `before`; the refused ones never
+    // reached restd.
+    BOOST_CHECK_EQUAL(requestsTotal(scrape(), "/metrics", "GET", "200"), before + 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -37,8 +37,10 @@ DbCluster::DbCluster(const std::string& topology, int nodes)
     readEnv();
 }
 
-DbCluster::DbCluster(fs::path dir)
-    : dir_(std::move(dir)), script_(stack().repoRoot() / "scripts" / "db-cluster"), owned_(false) {
+DbCluster::DbCluster(Running running)
+    : dir_(std::move(running.dir)),
+      script_(stack().repoRoot() / "scripts" / "db-cluster"),
+      owned_(false) {
     readEnv();
 }
 

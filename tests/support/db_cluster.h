@@ -23,7 +23,10 @@ class DbCluster {
     DbCluster(const std::string& topology, int nodes = 2);
     // The cluster that something else started in `dir` (tests/cluster/run):
     // read, used, never stopped by this object.
-    explicit DbCluster(std::filesystem::path dir);
+    struct Running {
+        std::filesystem::path dir;
+    };
+    explicit DbCluster(Running running);
     ~DbCluster();
     DbCluster(const DbCluster&) = delete;
     DbCluster& operator=(const DbCluster&) = delete;

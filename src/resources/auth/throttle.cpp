@@ -36,8 +36,11 @@ constexpr std::string_view kReset = "DELETE FROM login_throttle WHERE account_ke
 
 }  // namespace
 
+// Keyed by the current signing key alone: a rotation starts every count
+// again from zero (README "Rotating the signing key").
 std::string accountKey(const config::Config& config, std::string_view email) {
-    return common::hmacSha256(config.jwtSecret, "login-throttle:" + std::string(email));
+    return common::hmacSha256(config.jwtKeys.current().secret,
+                              "login-throttle:" + std::string(email));
 }
 
 void refuseWhileBlocked(db::Connection& conn, std::string_view key) {

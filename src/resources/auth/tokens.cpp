@@ -14,7 +14,7 @@ TokenPair issue(db::Connection& conn, const config::Config& config, const users:
                       .count();
     auth::Claims claims{user.id, user.role, user.tokenVersion, now, now + config.jwtTtlSeconds};
     TokenPair pair;
-    pair.accessToken = auth::signToken(claims, config.jwtSecret);
+    pair.accessToken = auth::signToken(claims, config.jwtKeys);
     pair.expiresIn = config.jwtTtlSeconds;
     pair.refreshToken = common::base64UrlEncode(auth::randomBytes(32));
     if (familyId.empty()) familyId = auth::randomBytes(16);

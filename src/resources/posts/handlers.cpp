@@ -52,7 +52,7 @@ void update(router::Context& ctx) {
 void listPosts(router::Context& ctx) {
     support::sendList(
         ctx, "posts",
-        [&](db::Connection& conn, std::string_view key) {
+        [&](db::Connection& conn, const common::KeySet& key) {
             return repository::findPage(conn, ctx.list, viewerOf(ctx), std::nullopt, key);
         },
         writePost);
@@ -62,7 +62,7 @@ void listUserPosts(router::Context& ctx) {
     int64_t userId = ctx.pathId();
     support::sendList(
         ctx, "posts",
-        [&](db::Connection& conn, std::string_view key) {
+        [&](db::Connection& conn, const common::KeySet& key) {
             if (!users::repository::findById(conn, userId))
                 throw ApiError::notFound("User not found");
             return repository::findPage(conn, ctx.list, viewerOf(ctx), userId, key);

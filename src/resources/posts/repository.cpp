@@ -86,7 +86,7 @@ bool remove(db::Connection& conn, int64_t id) {
 }
 
 Page findPage(db::Connection& conn, const validation::ListQuery& q, const Viewer& viewer,
-              std::optional<int64_t> authorId, std::string_view cursorKey) {
+              std::optional<int64_t> authorId, const common::KeySet& cursorKey) {
     db::PageQuery pq = support::pageQuery(q, kList, cursorKey);
     if (!authorId) authorId = q.filters.integer("authorId");
     if (authorId) pq.where.add("p.author_id = ?", *authorId);

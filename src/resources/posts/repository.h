@@ -43,6 +43,6 @@ bool remove(db::Connection& conn, int64_t id);
 using Page = db::ListPage<Post>;
 // `authorId` set: only that author's posts (GET /users/{id}/posts).
 Page findPage(db::Connection& conn, const validation::ListQuery& q, const Viewer& viewer,
-              std::optional<int64_t> authorId, std::string_view cursorKey);
+              std::optional<int64_t> authorId, const common::KeySet& cursorKey);
 
 }  // namespace restd::posts::repository

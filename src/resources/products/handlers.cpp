@@ -57,7 +57,7 @@ void listProducts(router::Context& ctx) {
     }
     support::sendList(
         ctx, "products",
-        [&](db::Connection& conn, std::string_view key) {
+        [&](db::Connection& conn, const common::KeySet& key) {
             return repository::findPage(conn, ctx.list, key);
         },
         writeProduct);

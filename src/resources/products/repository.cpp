@@ -87,7 +87,8 @@ bool remove(db::Connection& conn, int64_t id) {
     return conn.prepare(kDelete).bind(id).execute() > 0;
 }
 
-Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_view cursorKey) {
+Page findPage(db::Connection& conn, const validation::ListQuery& q,
+              const common::KeySet& cursorKey) {
     db::PageQuery pq = support::pageQuery(q, kList, cursorKey);
     if (auto minPrice = q.filters.integer("minPrice"))
         pq.where.add("p.price_cents >= ?", *minPrice);

@@ -43,6 +43,7 @@ using Page = db::ListPage<Product>;
 // Filters minPrice/maxPrice (inclusive) and inStock from q.filters; search over
 // name and SKU. `cursorKey` signs cursors. Throws ApiError 400 for a cursor
 // that is forged or belongs to another sort.
-Page findPage(db::Connection& conn, const validation::ListQuery& q, std::string_view cursorKey);
+Page findPage(db::Connection& conn, const validation::ListQuery& q,
+              const common::KeySet& cursorKey);
 
 }  // namespace restd::products::repository

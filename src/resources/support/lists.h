@@ -16,7 +16,7 @@ namespace restd::support {
 // `write(w, item)` for each item.
 template <class Find, class Write>
 void sendList(router::Context& ctx, std::string_view resource, Find&& find, Write&& write) {
-    const std::string key = router::cursorKey(ctx, resource);
+    const common::KeySet key = router::cursorKey(ctx, resource);
     auto page = ctx.read([&](db::Connection& conn) { return find(conn, key); });
     router::sendPage(ctx, page, write);
 }

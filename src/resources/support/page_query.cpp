@@ -3,7 +3,7 @@
 namespace restd::support {
 
 db::PageQuery pageQuery(const validation::ListQuery& q, const ListSource& source,
-                        std::string_view cursorKey) {
+                        const common::KeySet& cursorKey) {
     db::PageQuery pq{.select = source.select,
                      .table = source.table,
                      .joins = source.joins,

@@ -24,6 +24,6 @@ struct ListSource {
 // another sort), and `searched` when it has a search. The repository adds
 // its filters and its search condition.
 db::PageQuery pageQuery(const validation::ListQuery& q, const ListSource& source,
-                        std::string_view cursorKey);
+                        const common::KeySet& cursorKey);
 
 }  // namespace restd::support

@@ -133,7 +133,7 @@ void update(router::Context& ctx) {
 // caller whose role changed since the token was issued gets it again.
 void listUsers(router::Context& ctx) {
     bool tokenAdmin = ctx.claims->role == "admin";
-    std::string key = router::cursorKey(ctx, "users");
+    const common::KeySet key = router::cursorKey(ctx, "users");
     auto page = ctx.read([&](db::Connection& conn) {
         return repository::findPage(conn, ctx.list, tokenAdmin, key);
     });

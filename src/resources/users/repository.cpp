@@ -135,7 +135,7 @@ void bumpTokenVersion(db::Connection& conn, int64_t id) {
 namespace {
 
 db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
-                        std::string_view cursorKey) {
+                        const common::KeySet& cursorKey) {
     // The sort columns (users' rules) are of this `users u`.
     const support::ListSource list{
         .select = kSelect, .table = "users u", .joins = {}, .idColumn = "u.id"};
@@ -154,7 +154,7 @@ db::PageQuery pageQuery(const validation::ListQuery& q, bool searchEmail,
 }  // namespace
 
 Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
-              std::string_view cursorKey) {
+              const common::KeySet& cursorKey) {
     return db::fetchPage<User>(conn, pageQuery(q, searchEmail, cursorKey), kUserColumns, cursorKey,
                                [](const db::Rows& r) { return readUser(r); });
 }

@@ -64,6 +64,6 @@ using Page = db::ListPage<User>;
 // `searchEmail`: search matches email too (admins). `cursorKey` signs cursors.
 // Throws ApiError 400 for a cursor that is forged or belongs to another sort.
 Page findPage(db::Connection& conn, const validation::ListQuery& q, bool searchEmail,
-              std::string_view cursorKey);
+              const common::KeySet& cursorKey);
 
 }  // namespace restd::users::repository

@@ -68,7 +68,7 @@ struct Fixture {
         c.maxBodyBytes = 128;
         c.appEnv = config::AppEnv::Production;
         c.clientUrls = {"http://ok.example"};
-        c.jwtSecret = "dispatcher-test-secret";
+        c.jwtKeys = common::KeySet("dispatcher-test-secret");
         c.db.socket = "/nonexistent/restd-dispatcher-test.sock";
         c.db.poolWaitMs = 10;
         return c;
@@ -105,7 +105,7 @@ http::Params bearer(const config::Config& config, http::Params more = {}) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
-    std::string token = auth::signToken({7, "user", 3, now, now + 60}, config.jwtSecret);
+    std::string token = auth::signToken({7, "user", 3, now, now + 60}, config.jwtKeys);
     more.emplace_back("HTTP_AUTHORIZATION", "Bearer " + token);
     return more;
 }

@@ -61,6 +61,7 @@ std::string opensslHmacHex(const std::string& key, const std::string& data) {
 }
 
 const std::string kSecret = "0123456789abcdef0123456789abcdef-test";
+const restd::common::KeySet kKeys{kSecret};
 constexpr int64_t kNow = 1800000000;
 
 // A token with exactly these header and payload texts, signed with `secret`.
@@ -78,7 +79,7 @@ std::string payload(int64_t iat, int64_t exp, std::string_view iss = "restd") {
 const std::string kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
 bool refusedAs(const std::string& token, TokenError expected) {
-    auto result = verifyToken(token, kSecret, kNow);
+    auto result = verifyToken(token, kKeys, kNow);
     return std::holds_alternative<TokenError>(result) && std::get<TokenError>(result) == expected;
 }
 
@@ -100,13 +101,13 @@ BOOST_AUTO_TEST_CASE(signs_the_hs256_example_of_rfc_7515_appendix_a1) {
 
 BOOST_AUTO_TEST_CASE(signed_tokens_carry_an_openssl_computed_signature_and_verify) {
     Claims claims{.sub = 42, .role = "admin", .ver = 7, .iat = kNow, .exp = kNow + 900};
-    std::string token = signToken(claims, kSecret);
+    std::string token = signToken(claims, kKeys);
     size_t dot = token.rfind('.');
     BOOST_REQUIRE(dot != std::string::npos);
     std::string signature = base64UrlDecode(token.substr(dot + 1)).value_or("");
     BOOST_TEST(hex(signature) == opensslHmacHex(kSecret, token.substr(0, dot)));
 
-    auto result = verifyToken(token, kSecret, kNow);
+    auto result = verifyToken(token, kKeys, kNow);
     BOOST_REQUIRE(std::holds_alternative<Claims>(result));
     const Claims& got = std::get<Claims>(result);
     BOOST_TEST(got.sub == 42);
@@ -118,7 +119,7 @@ BOOST_AUTO_TEST_CASE(signed_tokens_carry_an_openssl_computed_signature_and_verif
 BOOST_AUTO_TEST_CASE(a_forged_token_in_the_expected_shape_verifies) {
     // Guards the tests below: their tokens differ from this one in one way only.
     BOOST_TEST(std::holds_alternative<Claims>(
-        verifyToken(forge(kHeader, payload(kNow, kNow + 60)), kSecret, kNow)));
+        verifyToken(forge(kHeader, payload(kNow, kNow + 60)), kKeys, kNow)));
 }
 
 BOOST_AUTO_TEST_CASE(other_algorithms_and_none_are_refused) {
@@ -132,7 +133,7 @@ BOOST_AUTO_TEST_CASE(other_algorithms_and_none_are_refused) {
     // alg none with an empty signature, as attackers send it.
     std::string none = base64UrlEncode(R"({"alg":"none"})") + "." +
                        base64UrlEncode(payload(kNow, kNow + 60)) + ".";
-    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(none, kSecret, kNow)));
+    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(none, kKeys, kNow)));
 }
 
 BOOST_AUTO_TEST_CASE(headers_in_other_spellings_are_read_not_just_compared) {
@@ -141,7 +142,7 @@ BOOST_AUTO_TEST_CASE(headers_in_other_spellings_are_read_not_just_compared) {
                                R"({ "alg" : "HS256", "typ" : "JWT" })"}) {
         BOOST_TEST_CONTEXT(header) {
             BOOST_TEST(std::holds_alternative<Claims>(
-                verifyToken(forge(header, payload(kNow, kNow + 60)), kSecret, kNow)));
+                verifyToken(forge(header, payload(kNow, kNow + 60)), kKeys, kNow)));
         }
     }
     BOOST_TEST(refusedAs(forge(R"({"alg":"HS256","typ":"JOSE"})", payload(kNow, kNow + 60)),
@@ -156,7 +157,7 @@ BOOST_AUTO_TEST_CASE(claims_larger_than_the_stack_buffers_are_still_read) {
     for (int i = 0; i < 200; ++i) big += (i ? ",\"" : "\"") + std::string(8, 'x') + "\"";
     big += "]}";
     BOOST_REQUIRE(big.size() > 2000);
-    auto result = verifyToken(forge(kHeader, big), kSecret, kNow);
+    auto result = verifyToken(forge(kHeader, big), kKeys, kNow);
     BOOST_REQUIRE(std::holds_alternative<Claims>(result));
     BOOST_TEST(std::get<Claims>(result).sub == 42);
 }
@@ -172,7 +173,7 @@ BOOST_AUTO_TEST_CASE(a_changed_payload_or_another_secret_breaks_the_signature) {
                          TokenError::BadSignature));
     std::string flipped = token;
     flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
-    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(flipped, kSecret, kNow)));
+    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(flipped, kKeys, kNow)));
 }
 
 BOOST_AUTO_TEST_CASE(malformed_shapes_are_refused) {
@@ -189,19 +190,19 @@ BOOST_AUTO_TEST_CASE(malformed_shapes_are_refused) {
          forge(kHeader, payload(kNow, kNow + 60, "someone-else")), forge(kHeader, "[]"),
          forge("not json", payload(kNow, kNow + 60))}) {
         BOOST_TEST_CONTEXT("token " << token) {
-            BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(token, kSecret, kNow)));
+            BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(token, kKeys, kNow)));
         }
     }
 }
 
 BOOST_AUTO_TEST_CASE(expiry_allows_the_leeway_and_no_more) {
-    BOOST_TEST(std::holds_alternative<Claims>(verifyToken(
-        forge(kHeader, payload(kNow - 900, kNow - kLeewaySeconds + 1)), kSecret, kNow)));
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(forge(kHeader, payload(kNow - 900, kNow - kLeewaySeconds + 1)), kKeys, kNow)));
     BOOST_TEST(refusedAs(forge(kHeader, payload(kNow - 900, kNow - kLeewaySeconds - 1)),
                          TokenError::Expired));
     // Issued in the future beyond the leeway: not trusted.
-    BOOST_TEST(!std::holds_alternative<Claims>(verifyToken(
-        forge(kHeader, payload(kNow + kLeewaySeconds + 60, kNow + 900)), kSecret, kNow)));
+    BOOST_TEST(!std::holds_alternative<Claims>(
+        verifyToken(forge(kHeader, payload(kNow + kLeewaySeconds + 60, kNow + 900)), kKeys, kNow)));
 }
 
 BOOST_AUTO_TEST_CASE(a_header_with_crit_or_a_name_twice_is_refused) {
@@ -240,10 +241,10 @@ BOOST_AUTO_TEST_CASE(only_the_canonical_decimal_sub_names_a_user) {
             BOOST_TEST(refusedAs(forge(kHeader, withSub(sub)), TokenError::Malformed));
         }
     }
-    auto result = verifyToken(forge(kHeader, withSub(R"("3")")), kSecret, kNow);
+    auto result = verifyToken(forge(kHeader, withSub(R"("3")")), kKeys, kNow);
     BOOST_REQUIRE(std::holds_alternative<Claims>(result));
     BOOST_TEST(std::get<Claims>(result).sub == 3);
-    result = verifyToken(forge(kHeader, withSub(R"("9223372036854775807")")), kSecret, kNow);
+    result = verifyToken(forge(kHeader, withSub(R"("9223372036854775807")")), kKeys, kNow);
     BOOST_REQUIRE(std::holds_alternative<Claims>(result));
     BOOST_TEST(std::get<Claims>(result).sub == 9223372036854775807);
 }
@@ -255,9 +256,9 @@ BOOST_AUTO_TEST_CASE(nbf_is_honoured_with_the_leeway) {
                R"(,"iss":"restd"})";
     };
     BOOST_TEST(std::holds_alternative<Claims>(
-        verifyToken(forge(kHeader, withNbf(std::to_string(kNow - 10))), kSecret, kNow)));
-    BOOST_TEST(std::holds_alternative<Claims>(verifyToken(
-        forge(kHeader, withNbf(std::to_string(kNow + kLeewaySeconds))), kSecret, kNow)));
+        verifyToken(forge(kHeader, withNbf(std::to_string(kNow - 10))), kKeys, kNow)));
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(forge(kHeader, withNbf(std::to_string(kNow + kLeewaySeconds))), kKeys, kNow)));
     BOOST_TEST(refusedAs(forge(kHeader, withNbf(std::to_string(kNow + kLeewaySeconds + 1))),
                          TokenError::NotYetValid));
     BOOST_TEST(
@@ -268,12 +269,116 @@ BOOST_AUTO_TEST_CASE(nbf_is_honoured_with_the_leeway) {
         }
     }
     // Claims verified before (the per-thread cache) keep their nbf for the clock check.
-    auto result = verifyToken(forge(kHeader, withNbf(std::to_string(kNow))), kSecret, kNow);
+    auto result = verifyToken(forge(kHeader, withNbf(std::to_string(kNow))), kKeys, kNow);
     BOOST_REQUIRE(std::holds_alternative<Claims>(result));
     Claims early = std::get<Claims>(result);
     early.nbf = kNow + 600;
     BOOST_TEST((checkTimes(early, kNow) == TokenError::NotYetValid));
     BOOST_TEST(!checkTimes(early, kNow + 600).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Key rotation: tokens name their key (kid); a set of keys verifies.
+BOOST_AUTO_TEST_SUITE(auth_jwt_keys)
+
+const std::string kOld = "old-key-0123456789abcdef0123456789";
+const std::string kNew = "new-key-0123456789abcdef0123456789";
+
+std::string withKid(std::string_view kid) {
+    return R"({"alg":"HS256","typ":"JWT","kid":")" + std::string(kid) + R"("})";
+}
+
+TokenError errorOf(const std::string& token, const restd::common::KeySet& keys) {
+    auto result = verifyToken(token, keys, kNow);
+    BOOST_REQUIRE(std::holds_alternative<TokenError>(result));
+    return std::get<TokenError>(result);
+}
+
+BOOST_AUTO_TEST_CASE(the_kid_is_the_openssl_computed_hmac_of_the_key_id_label_in_hex) {
+    // The first 8 bytes of HMAC-SHA256(key, "restd key id"), lowercase hex.
+    const std::string kid = opensslHmacHex(kSecret, "restd key id").substr(0, 16);
+    BOOST_TEST(restd::common::keyId(kSecret) == kid);
+    BOOST_TEST(kKeys.current().id == kid);
+    BOOST_TEST(restd::common::isKeyId(kid));
+    BOOST_TEST(restd::common::keyId(kOld) != restd::common::keyId(kNew));
+}
+
+BOOST_AUTO_TEST_CASE(a_signed_token_names_the_current_key_in_its_header) {
+    const restd::common::KeySet keys{kNew, {kOld}};
+    std::string token = signToken({42, "user", 3, kNow, kNow + 60}, keys);
+    auto header = base64UrlDecode(token.substr(0, token.find('.')));
+    BOOST_REQUIRE(header.has_value());
+    BOOST_TEST(*header == withKid(restd::common::keyId(kNew)));
+    size_t dot = token.rfind('.');
+    BOOST_TEST(hex(base64UrlDecode(token.substr(dot + 1)).value_or("")) ==
+               opensslHmacHex(kNew, token.substr(0, dot)));
+}
+
+BOOST_AUTO_TEST_CASE(a_token_of_a_previous_key_verifies) {
+    std::string token = signToken({42, "user", 3, kNow, kNow + 60}, restd::common::KeySet(kOld));
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(token, restd::common::KeySet(kNew, {kOld}), kNow)));
+    // Once the old key is dropped, it is refused like any bad signature.
+    BOOST_TEST((errorOf(token, restd::common::KeySet(kNew)) == TokenError::BadSignature));
+    // And a host still on the old key accepts what the new key signed only
+    // once the new key is among its previous ones.
+    std::string fresh = signToken({42, "user", 3, kNow, kNow + 60}, restd::common::KeySet(kNew));
+    BOOST_TEST((errorOf(fresh, restd::common::KeySet(kOld)) == TokenError::BadSignature));
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(fresh, restd::common::KeySet(kOld, {kNew}), kNow)));
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_kid_is_refused_like_a_bad_signature) {
+    const std::string other = "other-key-0123456789abcdef01234567";
+    // Signed by a key the set does not hold, and naming it.
+    std::string token =
+        forge(withKid(restd::common::keyId(other)), payload(kNow, kNow + 60), other);
+    BOOST_TEST((errorOf(token, restd::common::KeySet(kNew, {kOld})) == TokenError::BadSignature));
+    // Any well-formed kid that names no key, even over a signature a key would take.
+    token = forge(withKid("0000000000000000"), payload(kNow, kNow + 60), kNew);
+    BOOST_TEST((errorOf(token, restd::common::KeySet(kNew, {kOld})) == TokenError::BadSignature));
+}
+
+BOOST_AUTO_TEST_CASE(a_token_without_kid_is_verified_by_the_current_and_each_previous_key) {
+    const restd::common::KeySet keys{kNew, {kSecret, kOld}};
+    for (const std::string& key : {kNew, kSecret, kOld}) {
+        BOOST_TEST(std::holds_alternative<Claims>(
+                       verifyToken(forge(kHeader, payload(kNow, kNow + 60), key), keys, kNow)),
+                   key);
+    }
+    BOOST_TEST((errorOf(forge(kHeader, payload(kNow, kNow + 60), kNew + "x"), keys) ==
+                TokenError::BadSignature));
+}
+
+BOOST_AUTO_TEST_CASE(a_kid_naming_one_key_over_another_keys_signature_is_refused) {
+    const restd::common::KeySet keys{kNew, {kOld}};
+    const std::string newKid = restd::common::keyId(kNew);
+    const std::string oldKid = restd::common::keyId(kOld);
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(forge(withKid(oldKid), payload(kNow, kNow + 60), kOld), keys, kNow)));
+    BOOST_TEST((errorOf(forge(withKid(newKid), payload(kNow, kNow + 60), kOld), keys) ==
+                TokenError::BadSignature));
+    BOOST_TEST((errorOf(forge(withKid(oldKid), payload(kNow, kNow + 60), kNew), keys) ==
+                TokenError::BadSignature));
+}
+
+BOOST_AUTO_TEST_CASE(a_kid_in_another_spelling_is_read_and_one_of_another_form_refused) {
+    const std::string kid = kKeys.current().id;
+    BOOST_TEST(std::holds_alternative<Claims>(
+        verifyToken(forge(R"({"kid":")" + kid + R"(","alg":"HS256"})", payload(kNow, kNow + 60)),
+                    kKeys, kNow)));
+    for (const std::string& header :
+         {std::string(R"({"alg":"HS256","kid":7})"), std::string(R"({"alg":"HS256","kid":null})"),
+          std::string(R"({"alg":"HS256","kid":""})"),
+          R"({"alg":"HS256","kid":")" + kid.substr(1) + R"("})",
+          R"({"alg":"HS256","kid":")" + kid + R"(0"})",
+          std::string(R"({"alg":"HS256","kid":"0123456789ABCDEF"})"),
+          R"({"alg":"HS256","kid":")" + kid + R"(","kid":")" + kid + R"("})"}) {
+        BOOST_TEST_CONTEXT(header) {
+            BOOST_TEST(refusedAs(forge(header, payload(kNow, kNow + 60)), TokenError::Malformed));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -92,6 +92,17 @@ struct TempFile {
     ~TempFile() { std::filesystem::remove(path); }
 };
 
+// A secret file (JWT_SECRET_FILE) under the temp directory, removed at the end of the scope.
+struct SecretFile {
+    std::filesystem::path path;
+    explicit SecretFile(const std::string& text)
+        : path(std::filesystem::temp_directory_path() /
+               ("restd-config-test-" + std::to_string(getpid()) + ".key")) {
+        std::ofstream(path, std::ios::binary) << text;
+    }
+    ~SecretFile() { std::filesystem::remove(path); }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(config_settings)
@@ -195,7 +206,7 @@ BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
 BOOST_AUTO_TEST_CASE(values_cover_every_documented_variable_once) {
     Config c = load({{"JWT_SECRET", "s"}});
     auto values = c.values();
-    BOOST_TEST(values.size() == 35u);
+    BOOST_TEST(values.size() == 37u);
     for (size_t i = 0; i < values.size(); ++i) {
         for (size_t j = i + 1; j < values.size(); ++j)
             BOOST_TEST(values[i].first != values[j].first);
@@ -357,7 +368,7 @@ BOOST_AUTO_TEST_CASE(file_values_override_the_environment) {
     std::vector<std::string> ignored;
     Config c = Config::load(&ignored);
     BOOST_TEST(c.workers == 3);
-    BOOST_TEST(c.jwtSecret == "from-env");
+    BOOST_TEST(c.jwtKeys.current().secret == "from-env");
     BOOST_TEST((c.logLevel == restd::log::Level::Warn));
     BOOST_REQUIRE(c.clientUrls.size() == 1u);
     BOOST_TEST(c.clientUrls[0] == "http://from-file.example");
@@ -391,6 +402,97 @@ BOOST_AUTO_TEST_CASE(a_missing_file_is_an_error_naming_the_variable) {
 BOOST_AUTO_TEST_CASE(without_the_variable_only_the_environment_counts) {
     ScopedEnv env({{"RESTD_ENV_FILE", std::nullopt}, {"JWT_SECRET", "s"}, {"WORKERS", "6"}});
     BOOST_TEST(Config::load().workers == 6);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(config_signing_keys)
+
+const std::string kCurrent(32, 'c');
+const std::string kOld(32, 'o');
+const std::string kOlder(32, 'p');
+
+BOOST_AUTO_TEST_CASE(previous_secrets_verify_and_the_current_one_signs) {
+    Config c =
+        load({{"JWT_SECRET", kCurrent}, {"JWT_PREVIOUS_SECRETS", " " + kOld + " ,\t" + kOlder}});
+    BOOST_TEST(c.jwtKeys.current().secret == kCurrent);
+    BOOST_REQUIRE(c.jwtKeys.all().size() == 3u);
+    BOOST_TEST(c.jwtKeys.all()[1].secret == kOld);
+    BOOST_TEST(c.jwtKeys.all()[2].secret == kOlder);
+    BOOST_TEST(c.jwtKeys.all()[1].id == restd::common::keyId(kOld));
+    BOOST_TEST(load({{"JWT_SECRET", kCurrent}}).jwtKeys.all().size() == 1u);
+    BOOST_TEST(
+        load({{"JWT_SECRET", kCurrent}, {"JWT_PREVIOUS_SECRETS", "  "}}).jwtKeys.all().size() ==
+        1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_previous_secret_is_checked_like_the_current_one) {
+    auto previous = [](const std::string& list, const char* env = "development") {
+        return errorOf(
+            {{"JWT_SECRET", kCurrent}, {"JWT_PREVIOUS_SECRETS", list}, {"APP_ENV", env}});
+    };
+    BOOST_TEST(previous(kOld + ",," + kOlder) == "JWT_PREVIOUS_SECRETS key 2 is empty");
+    BOOST_TEST(previous(kOld + ",") == "JWT_PREVIOUS_SECRETS key 2 is empty");
+    BOOST_TEST(previous(kOld + "," + kOld) == "JWT_PREVIOUS_SECRETS key 2 is listed twice");
+    BOOST_TEST(previous(kOld + ", " + kCurrent) ==
+               "JWT_PREVIOUS_SECRETS key 2 is the current key (JWT_SECRET)");
+    BOOST_TEST(previous("short").empty());
+    std::string e = previous(kOld + ",short", "production");
+    BOOST_TEST(e == "JWT_PREVIOUS_SECRETS key 2 must be at least 32 bytes when APP_ENV=production");
+    BOOST_TEST(previous(kOld, "production").empty());
+    // No message holds a key.
+    for (const std::string& message :
+         {previous(kOld + "," + kOld), previous(kOld + "," + kCurrent), e}) {
+        BOOST_TEST(message.find(kOld) == std::string::npos);
+        BOOST_TEST(message.find("short") == std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_secret_file_holds_the_current_key_less_its_trailing_blanks) {
+    SecretFile file(kCurrent + " \t\r\n\n");
+    Config c = load({{"JWT_SECRET_FILE", file.path.string()}, {"JWT_PREVIOUS_SECRETS", kOld}});
+    BOOST_TEST(c.jwtKeys.current().secret == kCurrent);
+    BOOST_TEST(c.jwtSecretFile == file.path.string());
+    BOOST_TEST(c.jwtKeys.all().size() == 2u);
+    // Its content is compared with the previous keys like JWT_SECRET's.
+    BOOST_TEST(
+        errorOf({{"JWT_SECRET_FILE", file.path.string()}, {"JWT_PREVIOUS_SECRETS", kCurrent}})
+            .starts_with("JWT_PREVIOUS_SECRETS key 1 is the current key"));
+}
+
+BOOST_AUTO_TEST_CASE(the_secret_and_its_file_together_are_an_error) {
+    SecretFile file(kCurrent);
+    BOOST_TEST(errorOf({{"JWT_SECRET", kCurrent}, {"JWT_SECRET_FILE", file.path.string()}}) ==
+               "JWT_SECRET and JWT_SECRET_FILE are both set: set one of them");
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_short_or_empty_secret_file_is_an_error_naming_the_variable) {
+    std::string missing = errorOf({{"JWT_SECRET_FILE", "/nonexistent/jwt_secret"}});
+    BOOST_TEST(missing.starts_with("JWT_SECRET_FILE: cannot read '/nonexistent/jwt_secret'"),
+               missing);
+    SecretFile blank(" \n");
+    BOOST_TEST(errorOf({{"JWT_SECRET_FILE", blank.path.string()}}) ==
+               "JWT_SECRET_FILE '" + blank.path.string() + "' is empty");
+}
+
+BOOST_AUTO_TEST_CASE(a_short_secret_file_in_production_names_the_variable_not_the_key) {
+    SecretFile file("tiny-key\n");
+    std::string e = errorOf({{"JWT_SECRET_FILE", file.path.string()}, {"APP_ENV", "production"}});
+    BOOST_TEST(e.starts_with("JWT_SECRET_FILE '"), e);
+    BOOST_TEST(e.find("at least 32 bytes") != std::string::npos, e);
+    BOOST_TEST(e.find("tiny-key") == std::string::npos, e);
+}
+
+BOOST_AUTO_TEST_CASE(a_reload_sees_a_changed_key_file_or_previous_list) {
+    SecretFile file(kCurrent + "\n");
+    Config before = load({{"JWT_SECRET_FILE", file.path.string()}});
+    std::ofstream(file.path, std::ios::binary | std::ios::trunc) << kOld << "\n";
+    Config after =
+        load({{"JWT_SECRET_FILE", file.path.string()}, {"JWT_PREVIOUS_SECRETS", kCurrent}});
+    BOOST_TEST(after.jwtKeys.current().secret == kOld);
+    std::vector<std::string_view> changed = after.changedFrom(before);
+    std::vector<std::string_view> expected = {"JWT_SECRET", "JWT_PREVIOUS_SECRETS"};
+    BOOST_TEST(changed == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,7 +16,7 @@ using namespace restd::db;
 
 namespace {
 
-constexpr std::string_view kKey = "cursor-key-of-the-test";
+const restd::common::KeySet kKey{"cursor-key-of-the-test"};
 
 // base64url without padding, written here rather than borrowed, so that the
 // forged cursors below depend on the format only.
@@ -39,10 +39,13 @@ std::string base64Url(std::string_view bytes) {
 }
 
 // A cursor text with a valid tag around any payload: what only a holder of
-// the key could make.
-std::string signedCursor(std::string_view json, std::string_view key = kKey) {
-    std::string payload = base64Url(json);
-    return payload + "." + base64Url(restd::common::hmacSha256(key, payload).substr(0, 16));
+// the key could make. Without a kid, as cursors were made before they named
+// their key; with `kid`, its text comes first and is tagged too.
+std::string signedCursor(std::string_view json, std::string_view key = "cursor-key-of-the-test",
+                         std::string_view kid = {}) {
+    std::string signedPart =
+        kid.empty() ? base64Url(json) : std::string(kid) + "." + base64Url(json);
+    return signedPart + "." + base64Url(restd::common::hmacSha256(key, signedPart).substr(0, 16));
 }
 
 bool sameCursor(const Cursor& a, const Cursor& b) {
@@ -99,7 +102,7 @@ std::string boundPage(const PageQuery& q, const restd::db::Rider* rider = nullpt
 
 // Whether applyCursor refuses `text` (with the error the dispatcher answers
 // 400 for the `cursor` query parameter: app/db_errors.cpp).
-bool cursorRefused(PageQuery& q, const std::string& text, std::string_view key = kKey) {
+bool cursorRefused(PageQuery& q, const std::string& text, const restd::common::KeySet& key = kKey) {
     try {
         applyCursor(q, text, key);
     } catch (const restd::db::Error& e) {
@@ -130,22 +133,24 @@ BOOST_AUTO_TEST_CASE(a_cursor_decodes_to_what_was_encoded) {
 
 BOOST_AUTO_TEST_CASE(a_cursor_text_is_url_safe) {
     std::string text = encodeCursor({"title", true, "a b/c?d=e&f+g%\u00E9", 3}, kKey);
-    BOOST_TEST(std::count(text.begin(), text.end(), '.') == 1);
+    BOOST_TEST(std::count(text.begin(), text.end(), '.') == 2);
     BOOST_TEST(std::all_of(text.begin(), text.end(), [](char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                c == '-' || c == '_' || c == '.';
     }));
-    // Its tag is 16 bytes: 22 characters after the dot.
-    BOOST_TEST(text.size() - text.find('.') - 1 == 22u);
+    // Its tag is 16 bytes: 22 characters after the last dot.
+    BOOST_TEST(text.size() - text.rfind('.') - 1 == 22u);
 }
 
 BOOST_AUTO_TEST_CASE(a_cursor_of_another_key_is_refused) {
     Cursor c{"createdAt", true, "2024-05-01 10:00:00", 99};
     std::string text = encodeCursor(c, kKey);
-    BOOST_TEST(!decodeCursor(text, "another-key"));
-    BOOST_TEST(!decodeCursor(text, ""));
-    BOOST_TEST(encodeCursor(c, "another-key") != text);
-    BOOST_TEST(decodeCursor(encodeCursor(c, "another-key"), "another-key").has_value());
+    BOOST_TEST(!decodeCursor(text, restd::common::KeySet("another-key")));
+    BOOST_TEST(!decodeCursor(text, restd::common::KeySet("")));
+    BOOST_TEST(encodeCursor(c, restd::common::KeySet("another-key")) != text);
+    BOOST_TEST(decodeCursor(encodeCursor(c, restd::common::KeySet("another-key")),
+                            restd::common::KeySet("another-key"))
+                   .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(any_changed_character_is_refused) {
@@ -187,7 +192,9 @@ BOOST_AUTO_TEST_CASE(a_well_tagged_payload_of_another_shape_is_refused) {
     // A payload that is no base64url, even well tagged.
     std::string payload = "!!!!";
     BOOST_TEST(!decodeCursor(
-        payload + "." + base64Url(restd::common::hmacSha256(kKey, payload).substr(0, 16)), kKey));
+        payload + "." +
+            base64Url(restd::common::hmacSha256(kKey.current().secret, payload).substr(0, 16)),
+        kKey));
 }
 
 BOOST_AUTO_TEST_CASE(apply_cursor_takes_a_cursor_of_the_same_sort) {
@@ -203,7 +210,8 @@ BOOST_AUTO_TEST_CASE(apply_cursor_refuses_another_sort_or_a_forged_cursor) {
     for (const std::string& text : {
              encodeCursor({"title", true, "2024-05-01 10:00:00", 99}, kKey),       // another field
              encodeCursor({"createdAt", false, "2024-05-01 10:00:00", 99}, kKey),  // ascending
-             encodeCursor({"createdAt", true, "2024-05-01 10:00:00", 99}, "other"),
+             encodeCursor({"createdAt", true, "2024-05-01 10:00:00", 99},
+                          restd::common::KeySet("other")),
              good.substr(0, good.size() - 1),
              std::string("not-a-cursor"),
          }) {
@@ -215,6 +223,57 @@ BOOST_AUTO_TEST_CASE(apply_cursor_refuses_another_sort_or_a_forged_cursor) {
     PageQuery ascending = postsPage();
     ascending.descending = false;
     BOOST_TEST(!cursorRefused(ascending, encodeCursor({"createdAt", false, "x", 1}, kKey)));
+}
+
+BOOST_AUTO_TEST_CASE(a_cursor_names_the_key_that_tagged_it) {
+    const Cursor c{"createdAt", true, "2024-05-01 10:00:00", 99};
+    const std::string text = encodeCursor(c, kKey);
+    BOOST_TEST(text.substr(0, text.find('.')) == kKey.current().id);
+    BOOST_TEST(text.substr(0, text.find('.')) == restd::common::keyId("cursor-key-of-the-test"));
+    // The tag covers the kid: the same payload under another kid is no cursor.
+    const std::string json = R"(["createdAt",true,"x",1])";
+    BOOST_TEST(decodeCursor(signedCursor(json, "cursor-key-of-the-test", kKey.current().id), kKey)
+                   .has_value());
+    const std::string moved = kKey.current().id + text.substr(text.find('.'));
+    BOOST_TEST(decodeCursor(moved, kKey).has_value());
+    std::string otherKid = restd::common::keyId("another-key");
+    BOOST_TEST(!decodeCursor(otherKid + text.substr(text.find('.')), kKey));
+}
+
+BOOST_AUTO_TEST_CASE(a_cursor_of_a_previous_key_decodes_and_an_unknown_kid_does_not) {
+    const restd::common::KeySet oldKeys{"old-key"};
+    const restd::common::KeySet rotated{"new-key", {"old-key"}};
+    const Cursor c{"createdAt", true, "2024-05-01 10:00:00", 99};
+    auto back = decodeCursor(encodeCursor(c, oldKeys), rotated);
+    BOOST_REQUIRE(back.has_value());
+    BOOST_TEST(sameCursor(*back, c));
+    // The new key signs, with its own kid; the old set does not know it.
+    const std::string text = encodeCursor(c, rotated);
+    BOOST_TEST(text.starts_with(restd::common::keyId("new-key") + "."));
+    BOOST_TEST(!decodeCursor(text, oldKeys));
+    BOOST_TEST(!decodeCursor(text, restd::common::KeySet("other-key", {"old-key"})));
+}
+
+BOOST_AUTO_TEST_CASE(a_cursor_without_kid_is_tried_with_every_key) {
+    const std::string json = R"(["createdAt",true,"x",1])";
+    const restd::common::KeySet rotated{"new-key", {"old-key"}};
+    BOOST_TEST(decodeCursor(signedCursor(json, "new-key"), rotated).has_value());
+    BOOST_TEST(decodeCursor(signedCursor(json, "old-key"), rotated).has_value());
+    BOOST_TEST(!decodeCursor(signedCursor(json, "third-key"), rotated));
+}
+
+BOOST_AUTO_TEST_CASE(a_kid_naming_one_key_with_another_keys_tag_is_refused) {
+    const std::string json = R"(["createdAt",true,"x",1])";
+    const restd::common::KeySet rotated{"new-key", {"old-key"}};
+    BOOST_TEST(
+        decodeCursor(signedCursor(json, "old-key", rotated.all()[1].id), rotated).has_value());
+    BOOST_TEST(!decodeCursor(signedCursor(json, "old-key", rotated.current().id), rotated));
+    BOOST_TEST(!decodeCursor(signedCursor(json, "new-key", rotated.all()[1].id), rotated));
+    // A kid in any other form than 16 lowercase hex digits, even well tagged.
+    for (std::string kid : {rotated.current().id.substr(1), rotated.current().id + "0",
+                            std::string("ABCDEF0123456789"), std::string("x")}) {
+        BOOST_TEST(!decodeCursor(signedCursor(json, "new-key", kid), rotated), kid);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(contains_pattern_escapes_the_like_wildcards_and_its_escape) {

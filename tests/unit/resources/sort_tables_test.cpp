@@ -28,7 +28,7 @@ bool sameEntry(const SortColumn& a, const SortColumn& b) {
 }
 
 std::string orderBy(const validation::ListQuery& q) {
-    std::string sql = db::pageSql(support::pageQuery(q, kSource, "key"));
+    std::string sql = db::pageSql(support::pageQuery(q, kSource, restd::common::KeySet("key")));
     return sql.substr(sql.find(" ORDER BY "));
 }
 

@@ -25,7 +25,7 @@ const support::ListSource kSource{.select = "SELECT t.name",
                                   .table = "things t",
                                   .joins = "STRAIGHT_JOIN owners o ON o.id = t.owner_id",
                                   .idColumn = "t.id"};
-constexpr std::string_view kKey = "cursor-key";
+const restd::common::KeySet kKey{"cursor-key"};
 
 db::PageQuery pageOf(std::string_view query) {
     return support::pageQuery(validation::validateList(query, kList), kSource, kKey);
@@ -79,7 +79,8 @@ BOOST_AUTO_TEST_CASE(a_cursor_of_the_same_sort_continues_after_its_row) {
 BOOST_AUTO_TEST_CASE(a_cursor_of_another_sort_or_key_is_refused) {
     for (const std::string& query :
          {"sort=-rank&cursor=" + db::encodeCursor({"rank", false, "7", 42}, kKey),
-          "sort=rank&cursor=" + db::encodeCursor({"rank", false, "7", 42}, "other-key"),
+          "sort=rank&cursor=" +
+              db::encodeCursor({"rank", false, "7", 42}, restd::common::KeySet("other-key")),
           std::string("cursor=forged.x")}) {
         try {
             pageOf(query);
