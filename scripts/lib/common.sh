@@ -1,13 +1,16 @@
 # shellcheck shell=bash
 # Helpers shared by the repository's scripts (scripts/stack, bench/run,
-# scripts/seed, scripts/lint): messages, processes and process groups, ports,
-# waiting, and MariaDB administration. Sourced, never run; defines functions
-# and the variables below, and changes no shell option.
+# scripts/seed, scripts/lint, scripts/db-cluster): messages, processes and
+# process groups, process records, ports, waiting, env files, and MariaDB
+# servers and their administration. Sourced, never run; defines functions and
+# the variables below, and changes no shell option.
 #
 # Set by the script that sources it (after `source`):
 log_prefix=${log_prefix:-${0##*/}} # messages start with "$log_prefix: "
 say_fd=${say_fd:-1}                # say writes here (2 when stdout carries a result)
 db_socket=${db_socket:-}           # the MariaDB server db_admin talks to
+run_dir=${run_dir:-}               # where process records (and short sockets) go
+env_file=${env_file:-}             # the KEY=value file set_env_value updates
 
 # ---------------------------------------------------------------------------
 # Messages
@@ -44,6 +47,75 @@ wait_gone() { # pid start-time seconds -> succeeds once that process is gone
 
 group_alive() { # pgid -> succeeds while a live (non-zombie) process is in that group
     ps -eo pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
+
+# Process records. A pid file can outlive its process (crash, reboot) and the
+# pid go to a stranger, so $run_dir/<name>.id holds "pid start-time boot-id"
+# and a process counts as ours only while all three match.
+
+boot_id=$(cat /proc/sys/kernel/random/boot_id)
+
+remember() { # name pid
+    echo "$2 $(proc_start_time "$2") $boot_id" >"$run_dir/$1.id"
+}
+
+read_id() { # name -> sets id_pid and id_start from this boot's record
+    local boot
+    id_pid='' id_start=''
+    [[ -f $run_dir/$1.id ]] || return 1
+    read -r id_pid id_start boot <"$run_dir/$1.id" || true
+    [[ -n $id_pid && $boot == "$boot_id" ]]
+}
+
+is_running() { # name -> succeeds (id_pid set) while it runs
+    read_id "$1" && [[ $(proc_start_time "$id_pid") == "$id_start" ]]
+}
+
+# stop_component NAME SECONDS STOP-FUNCTION: stops a recorded process with
+# its polite stop function (called with the pid), then SIGKILLs its process
+# group (each leads its own, see start_group: workers included).
+stop_component() {
+    local name=$1 seconds=$2 stop=$3 pid start
+    if is_running "$name"; then
+        pid=$id_pid start=$id_start
+        "$stop" "$pid" || true
+        if ! wait_gone "$pid" "$start" "$seconds"; then
+            warn "$name (pid $pid) still runs after ${seconds}s: killing it"
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+            wait_gone "$pid" "$start" 5 || warn "$name (pid $pid) survived SIGKILL"
+        fi
+        say "$name stopped"
+    fi
+    # Workers of a leader that crashed earlier are still in its group.
+    if read_id "$name" && group_alive "$id_pid"; then
+        warn "killing leftover $name processes (group $id_pid)"
+        kill -KILL -- "-$id_pid" 2>/dev/null || true
+    fi
+    rm -f "$run_dir/$name.id"
+}
+
+# sun_path holds 107 bytes. When $run_dir is too deep for a socket named up
+# to 11 characters they go to a short private folder under /tmp, recorded in
+# $run_dir/sock-dir; remove_socket_dir removes it.
+socket_dir() {
+    local dir
+    if ((${#run_dir} + 12 <= 107)); then # 12: "/mysqld.sock"
+        echo "$run_dir"
+        return
+    fi
+    dir=$(cat "$run_dir/sock-dir" 2>/dev/null || true)
+    if [[ -z $dir || ! -d $dir || ! -O $dir ]]; then
+        dir=$(mktemp -d /tmp/restd-stack.XXXXXX)
+        echo "$dir" >"$run_dir/sock-dir"
+    fi
+    echo "$dir"
+}
+
+remove_socket_dir() {
+    local dir
+    dir=$(cat "$run_dir/sock-dir" 2>/dev/null || true)
+    [[ $dir == /tmp/restd-stack.* ]] && rm -rf -- "$dir"
+    rm -f "$run_dir/sock-dir"
 }
 
 # start_group LOG COMMAND...: COMMAND in the background as the leader of a new
@@ -96,6 +168,22 @@ http_status_is() {
 }
 
 # ---------------------------------------------------------------------------
+# Env files (stack.env, cluster.env): shell KEY=value lines, sourced by tools.
+
+env_quote() { # single-quoted unless plainly safe
+    if [[ $1 =~ ^[A-Za-z0-9_./:@%+,=-]*$ ]]; then
+        printf '%s' "$1"
+    else
+        printf "'%s'" "${1//\'/\'\\\'\'}"
+    fi
+}
+
+set_env_value() { # key value: updates $env_file when there is one (numbers only)
+    [[ -f $env_file ]] || return 0
+    sed -i "s/^$1=.*/$1=$2/" "$env_file"
+}
+
+# ---------------------------------------------------------------------------
 # Ports
 
 port_free() { [[ -z $(ss -Hltn "sport = :$1") ]]; }
@@ -115,6 +203,33 @@ pick_port() {
 }
 
 # ---------------------------------------------------------------------------
+# MariaDB servers. The admin account is the OS user itself, authenticated by
+# unix_socket: no admin password to keep anywhere.
+
+# mariadb_install DATADIR LOG: a new data folder, unless DATADIR already holds
+# one. The marker is written last, so a half-done initialisation is redone.
+mariadb_install() {
+    local data=$1 log=$2
+    [[ -f $data/.restd-initialized ]] && return
+    rm -rf "$data"
+    mkdir -p "$data"
+    local args=(--no-defaults --datadir="$data" --skip-test-db
+        --auth-root-authentication-method=socket)
+    # root@localhost always exists; a non-root developer gets an admin account of their own.
+    if is_root; then args+=(--user=root); else args+=(--auth-root-socket-user="$(id -un)"); fi
+    mariadb-install-db "${args[@]}" >>"$log" 2>&1 || {
+        tail -n 30 "$log" >&2
+        die "mariadb-install-db failed (log: $log)"
+    }
+    touch "$data/.restd-initialized"
+}
+
+db_ping() { # succeeds when the server on $db_socket answers its admin
+    mariadb-admin --no-defaults --socket="$db_socket" --user="$(id -un)" \
+        --connect-timeout=1 ping >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------
 # MariaDB administration, as the OS user's own admin account on $db_socket
 # (unix_socket authentication: no admin password anywhere).
 
@@ -131,18 +246,22 @@ db_create() { # name: the database, when missing, in restd's character set
     db_admin -e "CREATE DATABASE IF NOT EXISTS $1 CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci;"
 }
 
-# db_grant DATABASE USER [PASSWORD]: every privilege on DATABASE to
-# USER@localhost; with a password, the user is created or its password reset.
+# db_grant DATABASE USER [PASSWORD [HOST...]]: every privilege on DATABASE
+# to USER at each HOST (default localhost); with a password, the user is
+# created or its password reset.
 db_grant() {
-    local sql=''
-    if (($# > 2)); then
-        local pw
-        pw=$(sql_quote "$3")
-        sql="CREATE USER IF NOT EXISTS '$2'@'localhost' IDENTIFIED BY $pw;
-ALTER USER '$2'@'localhost' IDENTIFIED BY $pw;"
-    fi
-    db_admin <<<"$sql
-GRANT ALL PRIVILEGES ON $1.* TO '$2'@'localhost';"
+    local db=$1 user=$2 pw='' host sql=''
+    (($# > 2)) && pw=$(sql_quote "$3")
+    local hosts=("${@:4}")
+    ((${#hosts[@]})) || hosts=(localhost)
+    for host in "${hosts[@]}"; do
+        [[ -z $pw ]] || sql+="CREATE USER IF NOT EXISTS '$user'@'$host' IDENTIFIED BY $pw;
+ALTER USER '$user'@'$host' IDENTIFIED BY $pw;
+"
+        sql+="GRANT ALL PRIVILEGES ON $db.* TO '$user'@'$host';
+"
+    done
+    db_admin <<<"$sql"
 }
 
 # hash_password RESTD_BIN PASSWORD: restd's own bcrypt hash of PASSWORD, at
