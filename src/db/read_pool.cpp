@@ -68,14 +68,14 @@ std::optional<ReadPool::Picked> ReadPool::replicaLease() {
                 return Picked{std::move(lease), at};
             }
             passOver(at, true);
-        } catch (const Error&) {
-            passOver(at, false);
+        } catch (const Error& e) {
+            passOver(at, false, e.what());
         }
     }
     return std::nullopt;
 }
 
-void ReadPool::passOver(size_t index, bool lagging) {
+void ReadPool::passOver(size_t index, bool lagging, std::string_view error) {
     Replica& replica = replicas_[index];
     const int64_t was = replica.skipUntilMs.exchange(nowMs() + retryMs_, std::memory_order_relaxed);
     notePassedOver(lagging);
@@ -84,7 +84,8 @@ void ReadPool::passOver(size_t index, bool lagging) {
                           : "db replica failed; reads go elsewhere for now",
                   {{"server", replica.pool->server().text()},
                    {"maxLagMs", maxLagMs_},
-                   {"retryMs", retryMs_}});
+                   {"retryMs", retryMs_},
+                   {"error", error}});
     }
 }
 

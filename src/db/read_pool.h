@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/pool.h"
@@ -41,7 +42,7 @@ class ReadPool {
                 return fn(*picked->lease);
             } catch (const Error& e) {
                 if (!e.connectionLost()) throw;
-                passOver(picked->index, false);
+                passOver(picked->index, false, e.what());
             }
         }
         return primary_.read(fn);
@@ -64,7 +65,8 @@ class ReadPool {
     std::optional<Picked> replicaLease();
     // The primary's position now; reads the pending caller row first.
     std::string primaryPosition();
-    void passOver(size_t index, bool lagging);
+    // `error`: what failed, for the log ("" when it lagged).
+    void passOver(size_t index, bool lagging, std::string_view error = {});
 
     Pool& primary_;
     const int maxLagMs_;

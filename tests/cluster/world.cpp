@@ -17,7 +17,7 @@ namespace prom = prometheus;
 std::vector<std::string> appHosts() {
     std::vector<std::string> names;
     std::istringstream words(stack().env("APP_HOSTS"));
-    for (std::string name; words >> name;) names.push_back(name);
+    for (std::string name; std::getline(words, name, ',');) names.push_back(name);
     return names;
 }
 

@@ -1,5 +1,5 @@
 // What the cluster tests know of the world tests/cluster/run built, from its
-// stack.env: the restd hosts (APP_HOSTS, each reachable alone through nginx's
+// stack.env: the restd hosts (APP_HOSTS, comma-separated, each reachable alone through nginx's
 // /hosts/NAME/ paths, each a process group APP_PGID_<name>), and the database
 // cluster (CLUSTER_DIR). Helpers shared by the suites; not thread-safe.
 #pragma once
