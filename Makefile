@@ -38,6 +38,8 @@ SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' | sort)
 SUPPORT_OBJS := $(SUPPORT_SRCS:%.cpp=$(BUILD)/%.o)
 INTEG_SRCS := $(shell find tests/integration -name '*.cpp' | sort)
 INTEG_OBJS := $(INTEG_SRCS:%.cpp=$(BUILD)/%.o)
+CLUSTER_SRCS := $(shell find tests/cluster -name '*.cpp' | sort)
+CLUSTER_OBJS := $(CLUSTER_SRCS:%.cpp=$(BUILD)/%.o)
 # restd-test: restd plus the test-only routes of tests/test_routes (a worker
 # that aborts on request, for the fault tests), with route_table.cpp compiled
 # a second time to list them. Never installed; bin/restd has none of them.
@@ -67,6 +69,10 @@ $(BIN)/unit_tests: $(UNIT_OBJS) $(LIB_OBJS)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(TESTLIBS)
 
 $(BIN)/integration_tests: $(INTEG_OBJS) $(SUPPORT_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(TESTLIBS) -lcrypto
+
+$(BIN)/cluster_tests: $(CLUSTER_OBJS) $(SUPPORT_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(TESTLIBS) -lcrypto
 
@@ -129,6 +135,15 @@ SOAK_MINUTES ?= 10
 soak: deps
 	@$(MAKE) --no-print-directory $(BIN)/restd
 	@RESTD_BIN=$(BIN)/restd SOAK_MINUTES=$(SOAK_MINUTES) tests/soak/run
+
+# Several hosts on this machine (tests/cluster/run, as root): nginx, two
+# restd hosts and the databases each in a network namespace; a primary with a
+# replica, then a 3-node Galera cluster, each under load with a part killed.
+# Prints its counts; part of CI.
+.PHONY: test-cluster
+test-cluster: deps
+	@$(MAKE) --no-print-directory $(BIN)/restd $(BIN)/cluster_tests
+	@RESTD_BIN=$(abspath $(BIN)/restd) CLUSTER_TESTS_BIN=$(abspath $(BIN)/cluster_tests) tests/cluster/run
 
 # Scanners against a stack of its own (scan/run, scan/README.md): sqlmap,
 # wapiti, testssl.sh and Spectral's OWASP rules, installed on first use; one
@@ -219,5 +234,5 @@ $(BUILD)/compile_commands.json: Makefile $(SRCS)
 	        "$$sep" "$(CURDIR)" "$$f" "$(LINT_FLAGS)" "$$f"; sep=','; \
 	done; echo ']'; } >$@
 
--include $(APP_OBJS:.o=.d) $(TEST_ROUTE_OBJS:.o=.d) $(TEST_TABLE_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+-include $(APP_OBJS:.o=.d) $(TEST_ROUTE_OBJS:.o=.d) $(TEST_TABLE_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(SUPPORT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(CLUSTER_OBJS:.o=.d) \
          $(BUILD)/bench/validation.d

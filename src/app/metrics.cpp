@@ -168,9 +168,11 @@ struct Region::Shared {
     std::atomic<uint64_t> poolTimeouts{0};
     std::atomic<uint64_t> poolWait[kPoolWaitSlots]{};  // not cumulative
     std::atomic<uint64_t> poolWaitSumMicros{0};
-    std::atomic<uint64_t> cpuReportedMicros{0};  // see monotonicCpuSeconds()
-    pid_t masterPid = 0;                         // written once, before forking
-    double startTimeSeconds = 0;                 //
+    std::atomic<uint64_t> checkouts[2]{};          // primary, replica
+    std::atomic<uint64_t> replicaPassedOver[2]{};  // lagging, failed
+    std::atomic<uint64_t> cpuReportedMicros{0};    // see monotonicCpuSeconds()
+    pid_t masterPid = 0;                           // written once, before forking
+    double startTimeSeconds = 0;                   //
     Slot slots[kMaxWorkerSlots];
 };
 
@@ -223,6 +225,14 @@ void Region::observePoolWait(std::chrono::nanoseconds waited) {
 }
 
 void Region::countPoolTimeout() { shared_->poolTimeouts.fetch_add(1, kRelaxed); }
+
+void Region::countCheckout(bool replica) {
+    shared_->checkouts[replica ? 1 : 0].fetch_add(1, kRelaxed);
+}
+
+void Region::countReplicaPassedOver(bool lagging) {
+    shared_->replicaPassedOver[lagging ? 0 : 1].fetch_add(1, kRelaxed);
+}
 
 void Region::countRestart(Restart why) {
     shared_->restarts[static_cast<size_t>(why)].fetch_add(1, kRelaxed);
@@ -330,6 +340,22 @@ std::string Region::render(const ProcessStats& process) const {
                "Checkouts that found no free connection within DB_POOL_WAIT_MS (answered 503).");
     out.sample("db_pool_wait_timeouts_total", {}, shared_->poolTimeouts.load(kRelaxed));
 
+    out.family("db_pool_checkouts_total", "counter",
+               "Connections handed out, by pool: each one a read or a unit of work. "
+               "pool=\"replica\" counts reads served by the replicas of DB_READ_HOSTS.");
+    out.sample("db_pool_checkouts_total", {{"pool", "primary"}},
+               shared_->checkouts[0].load(kRelaxed));
+    out.sample("db_pool_checkouts_total", {{"pool", "replica"}},
+               shared_->checkouts[1].load(kRelaxed));
+
+    out.family("db_replica_passed_over_total", "counter",
+               "Times a replica was passed over for DB_READ_RETRY_MS, by reason: it had not "
+               "applied the primary's position within DB_READ_MAX_LAG_MS, or it failed.");
+    out.sample("db_replica_passed_over_total", {{"reason", "lagging"}},
+               shared_->replicaPassedOver[0].load(kRelaxed));
+    out.sample("db_replica_passed_over_total", {{"reason", "failed"}},
+               shared_->replicaPassedOver[1].load(kRelaxed));
+
     out.family("restd_worker_restarts_total", "counter",
                "Workers the master replaced after they exited, by reason.");
     for (size_t i = 0; i < kRestartReasons; ++i) {
@@ -428,13 +454,24 @@ void observeDbPools() {
         .checkedOut =
             [](const db::Pool& pool, std::chrono::nanoseconds waited) {
                 if (!gRegion) return;
+                const bool replica = pool.role() == db::PoolRole::Replica;
+                gRegion->countCheckout(replica);
+                // The connection gauges and wait times are the primary pool's.
+                if (replica) return;
                 gRegion->observePoolWait(waited);
                 publishPool(pool);
             },
-        .released = publishPool,
+        .released =
+            [](const db::Pool& pool) {
+                if (pool.role() == db::PoolRole::Primary) publishPool(pool);
+            },
         .timedOut =
             [] {
                 if (gRegion) gRegion->countPoolTimeout();
+            },
+        .replicaPassedOver =
+            [](bool lagging) {
+                if (gRegion) gRegion->countReplicaPassedOver(lagging);
             },
     });
 }

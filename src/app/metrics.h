@@ -81,6 +81,9 @@ class Region {
                        std::chrono::nanoseconds took);
     void observePoolWait(std::chrono::nanoseconds waited);
     void countPoolTimeout();
+    // A checkout from the primary pool or a replica's (db/read_pool.h).
+    void countCheckout(bool replica);
+    void countReplicaPassedOver(bool lagging);
     void countRestart(Restart why);
 
     // The master's pid and start time (written once, before forking).

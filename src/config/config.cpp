@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -180,6 +181,53 @@ std::vector<IpAddress> parseAddressList(std::string_view text) {
     }
 }
 
+std::vector<db::Endpoint> parseEndpointList(std::string_view name, std::string_view text) {
+    std::vector<db::Endpoint> out;
+    auto bad = [&](std::string_view item, std::string_view why) {
+        return ConfigError(std::string(name) +
+                           " must list host:port entries separated by commas (" + std::string(why) +
+                           "), got '" + std::string(item) + "'");
+    };
+    while (true) {
+        size_t comma = text.find(',');
+        std::string_view item = trimBlanks(text.substr(0, comma));
+        size_t colon = item.rfind(':');
+        if (item.empty() || colon == std::string_view::npos || colon == 0)
+            throw bad(item, "a port is required");
+        std::string_view host = item.substr(0, colon);
+        std::string_view port = item.substr(colon + 1);
+        if (host.front() == '[') {
+            if (host.size() < 3 || host.back() != ']') throw bad(item, "an IPv6 address in []");
+            host = host.substr(1, host.size() - 2);
+        } else if (host.find(':') != std::string_view::npos) {
+            throw bad(item, "an IPv6 address goes in []");
+        }
+        for (char ch : host) {
+            const bool ok = std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' ||
+                            ch == '-' || ch == ':' || ch == '_';
+            if (!ok) throw bad(item, "a host name or IP address");
+        }
+        int value = 0;
+        auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+        if (ec != std::errc() || ptr != port.data() + port.size() || value < 1 || value > 65535)
+            throw bad(item, "a port from 1 to 65535");
+        db::Endpoint endpoint{std::string(host), value, {}};
+        for (const db::Endpoint& seen : out) {
+            if (seen.host == endpoint.host && seen.port == endpoint.port)
+                throw bad(item, "each server once");
+        }
+        out.push_back(std::move(endpoint));
+        if (comma == std::string_view::npos) return out;
+        text.remove_prefix(comma + 1);
+    }
+}
+
+std::string endpointListText(const std::vector<db::Endpoint>& list) {
+    std::string out;
+    for (const db::Endpoint& e : list) out += (out.empty() ? "" : ",") + e.text();
+    return out;
+}
+
 bool isLoopbackListen(std::string_view spec) {
     if (spec.starts_with("unix:")) return false;
     std::string_view host = spec.substr(0, spec.rfind(':'));
@@ -260,6 +308,17 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.integer("DB_MAX_LIFETIME_MS", c.db.maxLifetimeMs, 1000, 604800000);
     r.integer("DB_STATEMENT_TIMEOUT_MS", c.db.statementTimeoutMs, 0, 3600000);
     r.integer("DB_LIST_TIMEOUT_MS", c.db.listTimeoutMs, 0, 3600000);
+    if (const char* hosts = r.raw("DB_HOSTS"); hosts && *hosts) {
+        if (!c.db.socket.empty()) {
+            throw ConfigError("DB_HOSTS and DB_SOCKET exclude each other: set one");
+        }
+        c.db.hosts = parseEndpointList("DB_HOSTS", hosts);
+    }
+    if (const char* hosts = r.raw("DB_READ_HOSTS"); hosts && *hosts) {
+        c.db.readHosts = parseEndpointList("DB_READ_HOSTS", hosts);
+    }
+    r.integer("DB_READ_MAX_LAG_MS", c.db.readMaxLagMs, 0, 3600000);
+    r.integer("DB_READ_RETRY_MS", c.db.readRetryMs, 100, 3600000);
 
     readSigningKeys(r, c);
     r.integer("JWT_TTL_SECONDS", c.jwtTtlSeconds, 1, 86400LL * 7);
@@ -355,6 +414,10 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
         {"DB_MAX_LIFETIME_MS", std::to_string(db.maxLifetimeMs)},
         {"DB_STATEMENT_TIMEOUT_MS", std::to_string(db.statementTimeoutMs)},
         {"DB_LIST_TIMEOUT_MS", std::to_string(db.listTimeoutMs)},
+        {"DB_HOSTS", endpointListText(db.hosts)},
+        {"DB_READ_HOSTS", endpointListText(db.readHosts)},
+        {"DB_READ_MAX_LAG_MS", std::to_string(db.readMaxLagMs)},
+        {"DB_READ_RETRY_MS", std::to_string(db.readRetryMs)},
         {"JWT_SECRET", jwtKeys.current().secret},
         {"JWT_SECRET_FILE", jwtSecretFile},
         {"JWT_PREVIOUS_SECRETS", previousKeys},

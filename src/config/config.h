@@ -46,6 +46,11 @@ struct IpAddress {
 // Throws ConfigError naming the variable and the entry that is no address.
 std::vector<IpAddress> parseAddressList(std::string_view text);
 
+// DB_HOSTS, DB_READ_HOSTS: comma-separated host:port entries ("[::1]:3306"
+// for IPv6), blanks around each allowed, each server once. Throws
+// ConfigError naming `name` and the entry.
+std::vector<db::Endpoint> parseEndpointList(std::string_view name, std::string_view text);
+
 // Whether the host of a "host:port" FCGI_LISTEN is a loopback address:
 // 127.0.0.0/8, [::1] or localhost. An empty host (every address) is not.
 bool isLoopbackListen(std::string_view spec);

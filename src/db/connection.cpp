@@ -127,14 +127,13 @@ uint64_t Statement::execute() {
 
 // ---- Connection
 
-Connection::Connection(const Settings& config) {
+Connection::Connection(const Settings& config, const Endpoint& server) : server_(server.text()) {
     sql::ConnectOptionsMap opts;
-    if (!config.socket.empty()) {
+    if (!server.socket.empty()) {
         opts["hostName"] = sql::SQLString("localhost");
-        opts["socket"] = sql::SQLString(config.socket);
+        opts["socket"] = sql::SQLString(server.socket);
     } else {
-        opts["hostName"] =
-            sql::SQLString("tcp://" + config.host + ":" + std::to_string(config.port));
+        opts["hostName"] = sql::SQLString("tcp://" + server.text());
     }
     opts["userName"] = sql::SQLString(config.user);
     opts["password"] = sql::SQLString(config.password);
@@ -162,6 +161,17 @@ Connection::Connection(const Settings& config) {
         if (config.statementTimeoutMs > 0) {
             st->execute("SET max_statement_time = " +
                         std::to_string(config.statementTimeoutMs / 1000.0));
+        }
+        // A Galera node outside the primary component (cut off from the
+        // others, or still joining) accepts connections but refuses work:
+        // such a node counts as unreachable, so the pool tries the next.
+        // (Without Galera, wsrep_on is OFF and wsrep_ready OFF too.)
+        std::unique_ptr<sql::ResultSet> ready(st->executeQuery(
+            "SELECT @@wsrep_on, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+            "WHERE VARIABLE_NAME = 'WSREP_READY')"));
+        if (ready->next() && ready->getInt(1) == 1 && ready->getString(2) != "ON") {
+            throw Error(ErrorKind::Unavailable, 1047,
+                        "Galera node " + server.text() + " is not ready (wsrep_ready OFF)");
         }
     } catch (const sql::SQLException&) {
         rethrowSqlError(nullptr);

@@ -83,8 +83,9 @@ class Statement {
 
 class Connection {
   public:
-    // Opens a session (utf8mb4, UTC, statement time limit). Throws db::Error.
-    explicit Connection(const Settings& config);
+    // Opens a session with `server` (utf8mb4, UTC, statement time limit).
+    // Throws db::Error, Unavailable also for a Galera node that is not ready.
+    Connection(const Settings& config, const Endpoint& server);
     ~Connection();
 
     // The statement for `sql`, prepared once per connection and reused. A
@@ -110,6 +111,8 @@ class Connection {
     void touch() { lastUsed_ = std::chrono::steady_clock::now(); }
     // Set once a lost-connection error happened: the pool discards it.
     bool broken() const { return broken_; }
+    // The server it talks to, as Endpoint::text() names it.
+    const std::string& server() const { return server_; }
     void markBroken() { broken_ = true; }
     bool inTransaction() const { return inTransaction_; }
     void setInTransaction(bool v) { inTransaction_ = v; }
@@ -128,6 +131,7 @@ class Connection {
     std::chrono::steady_clock::time_point openedAt_;
     std::chrono::steady_clock::time_point lastUsed_;
     bool broken_ = false;
+    std::string server_;
     bool inTransaction_ = false;
     std::string listLimitPrefix_;
     int listTimeoutMs_ = 0;

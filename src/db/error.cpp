@@ -30,6 +30,8 @@ ErrorKind classify(int code) {
         case 1203:  // user has too many connections
         case 1053:  // server shutdown in progress
         case 1927:  // connection killed
+        case 1047:  // a Galera node outside the primary component ("WSREP has not yet prepared
+                    // node")
         case 1792:
         case 1045:  // access denied: misconfiguration, not the client's fault
             return ErrorKind::Unavailable;

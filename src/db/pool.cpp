@@ -9,7 +9,10 @@ namespace {
 constexpr auto kValidateAfter = std::chrono::seconds(5);
 }  // namespace
 
-Pool::Pool(Settings config) : config_(std::move(config)) {}
+Pool::Pool(Settings config) : Pool(config, config.writeHosts(), PoolRole::Primary) {}
+
+Pool::Pool(Settings config, std::vector<Endpoint> servers, PoolRole role)
+    : config_(std::move(config)), servers_(std::move(servers)), role_(role) {}
 
 Pool::~Pool() = default;
 
@@ -54,6 +57,10 @@ class Checkout {
 
 void observePools(PoolObserver observer) { gObserver = observer; }
 
+void notePassedOver(bool lagging) {
+    if (gObserver.replicaPassedOver) gObserver.replicaPassedOver(lagging);
+}
+
 Pool::Lease Pool::acquire() {
     using Clock = std::chrono::steady_clock;
     Checkout checkout(*this);  // declared before the lock: reports after it is released
@@ -90,7 +97,7 @@ Pool::Lease Pool::acquire() {
             ++open_;
             lock.unlock();
             try {
-                auto conn = std::make_unique<Connection>(config_);
+                auto conn = connect();
                 lock.lock();
                 if (lost_ > 0 || failedConnects_ > 0) {
                     const long lost = lost_, failed = failedConnects_;
@@ -125,6 +132,55 @@ Pool::Lease Pool::acquire() {
     }
 }
 
+std::unique_ptr<Connection> Pool::connect() {
+    size_t start = 0;
+    {
+        std::lock_guard lock(mutex_);
+        start = current_;
+    }
+    for (size_t i = 0;; ++i) {
+        const size_t at = (start + i) % servers_.size();
+        try {
+            auto conn = std::make_unique<Connection>(config_, servers_[at]);
+            if (at != start) {
+                {
+                    std::lock_guard lock(mutex_);
+                    current_ = at;
+                }
+                log::warn("db server switched",
+                          {{"from", servers_[start].text()}, {"to", servers_[at].text()}});
+            }
+            return conn;
+        } catch (const Error& e) {
+            // The last server's failure is the one the caller sees.
+            if (i + 1 >= servers_.size()) throw;
+            log::warn("db server unreachable; trying the next",
+                      {{"server", servers_[at].text()}, {"error", e.what()}});
+        }
+    }
+}
+
+std::string Pool::leaveServer(const Connection& broken,
+                              std::vector<std::unique_ptr<Connection>>& discard) {
+    for (auto it = idle_.begin(); it != idle_.end();) {
+        if ((*it)->server() == broken.server()) {
+            discard.push_back(std::move(*it));
+            it = idle_.erase(it);
+            --open_;
+        } else {
+            ++it;
+        }
+    }
+    if (servers_.size() < 2 || servers_[current_].text() != broken.server()) return {};
+    current_ = (current_ + 1) % servers_.size();
+    return servers_[current_].text();
+}
+
+Endpoint Pool::server() const {
+    std::lock_guard lock(mutex_);
+    return servers_[current_];
+}
+
 void Pool::release(std::unique_ptr<Connection> conn) {
     if (conn->inTransaction()) {
         // A lease dropped mid-transaction (exception path): roll back before reuse.
@@ -135,18 +191,28 @@ void Pool::release(std::unique_ptr<Connection> conn) {
             conn->markBroken();
         }
     }
-    std::unique_ptr<Connection> discard;
+    std::vector<std::unique_ptr<Connection>> discard;
+    std::string switchedTo;
     {
         std::lock_guard lock(mutex_);
         if (conn->broken()) {
             --open_;
             noteTrouble(true);
-            discard = std::move(conn);
+            switchedTo = leaveServer(*conn, discard);
+            discard.push_back(std::move(conn));
         } else {
             idle_.push_back(std::move(conn));
         }
     }
-    if (discard) log::warn("db connection lost; it will be replaced");
+    if (!discard.empty()) {
+        log::warn("db connection lost; it will be replaced",
+                  {{"server", discard.back()->server()},
+                   {"idleClosed", static_cast<long>(discard.size() - 1)}});
+    }
+    if (!switchedTo.empty()) {
+        log::warn("db server switched", {{"from", discard.back()->server()}, {"to", switchedTo}});
+    }
+    discard.clear();  // closing may block briefly: outside the lock
     available_.notify_one();
     if (gObserver.released) gObserver.released(*this);
 }

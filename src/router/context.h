@@ -14,6 +14,7 @@
 #include "auth/principal.h"
 #include "config/config.h"
 #include "db/pool.h"
+#include "db/read_pool.h"
 #include "http/api_error.h"
 #include "http/body.h"
 #include "http/etag.h"
@@ -25,9 +26,10 @@
 
 namespace restd::router {
 
-// Per-worker services shared by every request of that worker. The last two
-// come from the process above the resources (app/): the OpenAPI document of
-// the route table and the metrics exposition (empty when there is none).
+// Per-worker services shared by every request of that worker. `openapi` and
+// `metrics` come from the process above the resources (app/): the OpenAPI
+// document of the route table and the metrics exposition (empty when there
+// is none). `replicas`: the read pool, when DB_READ_HOSTS names replicas.
 struct Services {
     const config::Config& config;
     db::Pool& pool;
@@ -35,6 +37,7 @@ struct Services {
     std::chrono::system_clock::time_point startedAtWall;
     std::string_view openapi = {};
     std::string (*metrics)() = nullptr;
+    db::ReadPool* replicas = nullptr;
 };
 
 struct Context {
@@ -53,6 +56,17 @@ struct Context {
     // read on its own first unless a read of the handler carried it already;
     // throws 401/403 when it does not pass (auth/authenticate.h).
     const auth::Principal& user() const { return caller->admitted(services.pool); }
+
+    // Runs fn(db::Connection&), a read outside any transaction: on a replica
+    // that has caught up when the route allows it (Reads::Replica) and there
+    // are replicas, else on the primary (db::Pool::read).
+    template <class Fn>
+    auto read(Fn&& fn) const {
+        if (route.reads == Reads::Replica && services.replicas) {
+            return services.replicas->read(std::forward<Fn>(fn));
+        }
+        return services.pool.read(std::forward<Fn>(fn));
+    }
 
     // The value of path param `name` as a positive integer; 400 VALIDATION_ERROR
     // (location "path") otherwise.

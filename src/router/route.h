@@ -36,6 +36,13 @@ enum class Cache {
 // stores tokens, so it cannot replay them. See honoursIdempotencyKey().
 enum class Idempotency { Honoured, Ignored };
 
+// Where a route's reads may go. Replica: to a replica of the read pool
+// (db/read_pool.h, DB_READ_HOSTS) through Context::read(), which waits for
+// the replica to apply what the primary had committed, so the answer is
+// never older than the request. For GET routes only; every write, and every
+// read of a write's unit of work, stays on the primary.
+enum class Reads { Primary, Replica };
+
 struct Context;  // router/context.h
 using Handler = void (*)(Context&);
 
@@ -59,6 +66,7 @@ struct Route {
     const validation::ListRules* list = nullptr;  // collection GET query
     Cache cache = Cache::NoStore;
     Idempotency idempotency = Idempotency::Honoured;
+    Reads reads = Reads::Primary;
     Handler handle = nullptr;
     RouteDoc doc;
 };

@@ -297,6 +297,8 @@ inline const std::pair<std::string, std::string> kRestdFamilies[] = {
     {"db_pool_connections", "gauge"},
     {"db_pool_wait_seconds", "histogram"},
     {"db_pool_wait_timeouts_total", "counter"},
+    {"db_pool_checkouts_total", "counter"},
+    {"db_replica_passed_over_total", "counter"},
     {"restd_worker_restarts_total", "counter"},
     {"restd_workers", "gauge"},
     {"restd_build_info", "gauge"},

@@ -453,6 +453,22 @@ int Stack::runStack(const std::string& command, std::chrono::seconds timeout, ch
     return -1;
 }
 
+void Stack::attach() {
+    root_ = findRepoRoot();
+    reloadEnv();
+    HttpResponse last;
+    const bool healthy = waitUntil(
+        [&] {
+            last = get(url("/health"), {}, {.timeoutSeconds = 5});
+            return last.status == 200;
+        },
+        30s, 200ms);
+    if (!healthy) {
+        throw std::runtime_error("attached stack: GET " + url("/health") +
+                                 " did not answer 200 within 30 s; last: " + last.summary());
+    }
+}
+
 void Stack::reloadEnv() {
     fs::path file = stackDir() / "stack.env";
     std::string text = readFile(file);

@@ -50,6 +50,11 @@ class Stack {
     // std::runtime_error with the script's output after stopping whatever
     // started.
     void start();
+    // Uses a stack that something else started and will stop (tests/cluster/run,
+    // which puts nginx and the restd hosts in network namespaces): loads
+    // $TEST_STACK_DIR/stack.env and waits for GET /health. stop() then
+    // leaves it alone. Throws std::runtime_error when it does not answer.
+    void attach();
     // scripts/stack stop, once; later calls do nothing. Returns false when the
     // script failed (the reason is in outputPath()); then the daemons named in
     // stack.env that still run are killed. Never throws.

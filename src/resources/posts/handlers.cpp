@@ -72,8 +72,8 @@ void listUserPosts(router::Context& ctx) {
 
 void getPost(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    Post post = ctx.services.pool.read(
-        [&](db::Connection& conn) { return support::load(ctx, conn, kPosts, id); });
+    Post post =
+        ctx.read([&](db::Connection& conn) { return support::load(ctx, conn, kPosts, id); });
     sendPost(ctx, 200, post);
 }
 

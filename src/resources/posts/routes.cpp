@@ -9,6 +9,7 @@ namespace restd::posts {
 using router::Auth;
 using router::Cache;
 using router::Method;
+using router::Reads;
 using router::Route;
 
 std::span<const Route> routes() {
@@ -18,6 +19,7 @@ std::span<const Route> routes() {
          .auth = Auth::User,
          .list = &rules::kListPosts,
          .cache = Cache::Private,
+         .reads = Reads::Replica,
          .handle = listPosts,
          .doc = {.summary = "List posts",
                  .tag = "posts",
@@ -38,6 +40,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
          .cache = Cache::Private,
+         .reads = Reads::Replica,
          .handle = getPost,
          .doc = {.summary = "Get a post",
                  .tag = "posts",

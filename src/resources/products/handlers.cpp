@@ -65,8 +65,8 @@ void listProducts(router::Context& ctx) {
 
 void getProduct(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    Product product = ctx.services.pool.read(
-        [&](db::Connection& conn) { return support::load(ctx, conn, kProducts, id); });
+    Product product =
+        ctx.read([&](db::Connection& conn) { return support::load(ctx, conn, kProducts, id); });
     sendProduct(ctx, 200, product);
 }
 

@@ -9,6 +9,7 @@ namespace restd::products {
 using router::Auth;
 using router::Cache;
 using router::Method;
+using router::Reads;
 using router::Route;
 
 std::span<const Route> routes() {
@@ -18,6 +19,7 @@ std::span<const Route> routes() {
          .auth = Auth::None,
          .list = &rules::kListProducts,
          .cache = Cache::Public,
+         .reads = Reads::Replica,
          .handle = listProducts,
          .doc = {.summary = "List products",
                  .tag = "products",
@@ -38,6 +40,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/products/{id}",
          .auth = Auth::None,
          .cache = Cache::Public,
+         .reads = Reads::Replica,
          .handle = getProduct,
          .doc = {.summary = "Get a product",
                  .tag = "products",

@@ -17,7 +17,7 @@ namespace restd::support {
 template <class Find, class Write>
 void sendList(router::Context& ctx, std::string_view resource, Find&& find, Write&& write) {
     const common::KeySet key = router::cursorKey(ctx, resource);
-    auto page = ctx.services.pool.read([&](db::Connection& conn) { return find(conn, key); });
+    auto page = ctx.read([&](db::Connection& conn) { return find(conn, key); });
     router::sendPage(ctx, page, write);
 }
 

@@ -134,12 +134,12 @@ void update(router::Context& ctx) {
 void listUsers(router::Context& ctx) {
     bool tokenAdmin = ctx.claims->role == "admin";
     const common::KeySet key = router::cursorKey(ctx, "users");
-    auto page = ctx.services.pool.read([&](db::Connection& conn) {
+    auto page = ctx.read([&](db::Connection& conn) {
         return repository::findPage(conn, ctx.list, tokenAdmin, key);
     });
     bool admin = ctx.user().isAdmin();
     if (admin != tokenAdmin && ctx.list.search) {
-        page = ctx.services.pool.read(
+        page = ctx.read(
             [&](db::Connection& conn) { return repository::findPage(conn, ctx.list, admin, key); });
     }
     int64_t self = ctx.user().id();
@@ -151,8 +151,7 @@ void listUsers(router::Context& ctx) {
 // The caller's row rides on the read of the user asked for: one round trip.
 void getUser(router::Context& ctx) {
     int64_t id = ctx.pathId();
-    auto user = ctx.services.pool.read(
-        [&](db::Connection& conn) { return repository::findById(conn, id); });
+    auto user = ctx.read([&](db::Connection& conn) { return repository::findById(conn, id); });
     if (!user) throw ApiError::notFound("User not found");
     sendUser(ctx, 200, *user);
 }

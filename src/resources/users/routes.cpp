@@ -19,6 +19,7 @@ constexpr std::string_view kUpdateDescription =
 using router::Auth;
 using router::Cache;
 using router::Method;
+using router::Reads;
 using router::Route;
 
 std::span<const Route> routes() {
@@ -28,6 +29,7 @@ std::span<const Route> routes() {
          .auth = Auth::User,
          .list = &rules::kListUsers,
          .cache = Cache::Private,
+         .reads = Reads::Replica,
          .handle = listUsers,
          .doc = {.summary = "List users",
                  .tag = "users",
@@ -48,6 +50,7 @@ std::span<const Route> routes() {
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
          .cache = Cache::Private,
+         .reads = Reads::Replica,
          .handle = getUser,
          .doc = {.summary = "Get a user",
                  .tag = "users",

@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
 BOOST_AUTO_TEST_CASE(values_cover_every_documented_variable_once) {
     Config c = load({{"JWT_SECRET", "s"}});
     auto values = c.values();
-    BOOST_TEST(values.size() == 33u);
+    BOOST_TEST(values.size() == 37u);
     for (size_t i = 0; i < values.size(); ++i) {
         for (size_t j = i + 1; j < values.size(); ++j)
             BOOST_TEST(values[i].first != values[j].first);
@@ -265,6 +265,51 @@ BOOST_AUTO_TEST_CASE(a_tcp_listen_off_loopback_needs_web_server_addrs) {
             BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"FCGI_LISTEN", listen}}).empty());
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(db_hosts_list_servers_in_order) {
+    Config c = load({{"JWT_SECRET", "s"},
+                     {"DB_HOSTS", " 10.0.0.1:3306, db-2.example:3307 ,[fd00::3]:3306"},
+                     {"DB_READ_HOSTS", "10.0.1.1:3306"}});
+    BOOST_REQUIRE_EQUAL(c.db.hosts.size(), 3u);
+    BOOST_TEST(c.db.hosts[0].text() == "10.0.0.1:3306");
+    BOOST_TEST(c.db.hosts[1].host == "db-2.example");
+    BOOST_TEST(c.db.hosts[1].port == 3307);
+    BOOST_TEST(c.db.hosts[2].host == "fd00::3");
+    BOOST_TEST(c.db.hosts[2].text() == "[fd00::3]:3306");
+    BOOST_TEST(c.db.writeHosts().size() == 3u);
+    BOOST_REQUIRE_EQUAL(c.db.readHosts.size(), 1u);
+    BOOST_TEST(c.db.readHosts[0].text() == "10.0.1.1:3306");
+    BOOST_TEST(c.db.readMaxLagMs == 1000);
+    BOOST_TEST(c.db.readRetryMs == 5000);
+}
+
+BOOST_AUTO_TEST_CASE(without_db_hosts_writes_go_to_the_one_server) {
+    Config tcp = load({{"JWT_SECRET", "s"}, {"DB_HOST", "10.0.0.9"}, {"DB_PORT", "3307"}});
+    BOOST_REQUIRE_EQUAL(tcp.db.writeHosts().size(), 1u);
+    BOOST_TEST(tcp.db.writeHosts()[0].text() == "10.0.0.9:3307");
+    Config viaSocket = load({{"JWT_SECRET", "s"}, {"DB_SOCKET", "/run/mysqld/mysqld.sock"}});
+    BOOST_TEST(viaSocket.db.writeHosts()[0].text() == "unix:/run/mysqld/mysqld.sock");
+    BOOST_TEST(viaSocket.db.readHosts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(db_hosts_refuse_entries_without_a_port_or_twice) {
+    for (const char* text : {"10.0.0.1", "10.0.0.1:", "10.0.0.1:0", "10.0.0.1:65536", ":3306",
+                             "10.0.0.1:3306,", "10.0.0.1:3306,10.0.0.1:3306", "fd00::3:3306",
+                             "[fd00::3:3306", "db host:3306", "10.0.0.1:33x6"}) {
+        BOOST_TEST_CONTEXT("'" << text << "'") {
+            BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"DB_HOSTS", text}}).find("DB_HOSTS") !=
+                       std::string::npos);
+            BOOST_TEST(
+                errorOf({{"JWT_SECRET", "s"}, {"DB_READ_HOSTS", text}}).find("DB_READ_HOSTS") !=
+                std::string::npos);
+        }
+    }
+    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"DB_HOSTS", "10.0.0.1:3306"}, {"DB_SOCKET", "/x"}})
+                   .find("DB_HOSTS and DB_SOCKET") != std::string::npos);
+    BOOST_TEST(
+        errorOf({{"JWT_SECRET", "s"}, {"DB_READ_RETRY_MS", "10"}}).find("DB_READ_RETRY_MS") !=
+        std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(only_socket_settings_need_a_restart) {

@@ -1,0 +1,129 @@
+// A write load through the real stack on a private 3-node Galera cluster
+// (scripts/db-cluster start galera), restd reloaded onto it with DB_HOSTS
+// listing the nodes. The node restd writes to is SIGKILLed mid-load: only
+// requests in flight on it may fail (503, never repeated), writes go on on
+// the next node, and every write answered 2xx is a row exactly once.
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "../support/api.h"
+#include "../support/checks.h"
+#include "../support/db_cluster.h"
+#include "../support/http_client.h"
+#include "../support/load.h"
+#include "../support/restd_control.h"
+#include "../support/stack.h"
+
+using namespace restd::test;
+using namespace restd::test::api;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<LoadRequest> writeMix(const Account& user) {
+    return {
+        {.method = "POST",
+         .path = "/api/v1/posts",
+         .headers = {bearer(user.token), "Content-Type: application/json"},
+         .body = object({{"title", str(std::string(kMarker))}, {"body", str("galera load")}}),
+         .expectStatus = 201},
+        {.path = "/api/v1/users/" + std::to_string(user.id), .headers = {bearer(user.token)}},
+    };
+}
+
+Load::Options galeraLoad(std::chrono::milliseconds maxDuration, const std::string& prefix) {
+    return {.threads = 4,
+            .maxDuration = maxDuration,
+            .pause = 5ms,
+            .requestTimeoutSeconds = 35,
+            .markerPrefix = prefix};
+}
+
+// The titles of `prefix`'s posts as node `node` has them, with their counts.
+std::map<std::string, long> rowsOn(DbCluster& cluster, int node, const std::string& prefix) {
+    std::optional<std::string> rows =
+        cluster.nodeSql(node, "SELECT title, COUNT(*) FROM posts WHERE title LIKE '" + prefix +
+                                  "-%' GROUP BY title");
+    BOOST_REQUIRE_MESSAGE(rows, "cannot count the rows of " << prefix << " on node " << node);
+    std::map<std::string, long> counts;
+    std::istringstream lines(*rows);
+    std::string title;
+    long count = 0;
+    while (lines >> title >> count) counts[title] = count;
+    return counts;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(galera_failover)
+
+BOOST_AUTO_TEST_CASE(a_killed_node_costs_only_its_requests_in_flight_and_no_acknowledged_write) {
+    DbCluster cluster("galera");
+    EnvFile file;
+    file.set({{"DB_SOCKET", ""},
+              {"DB_HOSTS", cluster.env("DB_HOSTS")},
+              {"DB_USER", cluster.env("DB_USER")},
+              {"DB_PASSWORD", cluster.env("DB_PASSWORD")}});
+    reloadRestd(false, true);
+    const size_t offset = restdLog().size();
+    Account user = registerAccount("gl");
+    const std::string prefix = uniqueName("gl");
+
+    Load load(writeMix(user), galeraLoad(30s, prefix));
+    load.start();
+    std::this_thread::sleep_for(1500ms);
+    const long sentBeforeKill = load.sent();
+    BOOST_REQUIRE_EQUAL(cluster.run({"kill", "1"}), 0);
+    std::this_thread::sleep_for(3s);
+    LoadResult during = load.stop();
+    BOOST_TEST_MESSAGE("node 1 SIGKILLed after " << sentBeforeKill
+                                                 << " requests: " << during.summary());
+    BOOST_TEST_MESSAGE("  " << during.figures());
+    double longest = 0;
+    for (double ms : during.answeredMs) longest = std::max(longest, ms);
+    BOOST_TEST_MESSAGE("  longest answer " << longest
+                                           << " ms (writes wait while Galera "
+                                              "decides the node is gone)");
+    for (const std::string& example : during.examples) BOOST_TEST_MESSAGE("  failed: " << example);
+    // A request in flight on the dead node's connection is answered 503 (a
+    // write is never repeated: it may have committed); nothing else fails.
+    BOOST_CHECK_EQUAL(during.failedOtherThan({"POST 503", "GET 503"}), 0);
+    BOOST_CHECK_LE(during.failed, 2 * 4 * 2);  // at most the in-flight requests, per worker
+    BOOST_CHECK_EQUAL(during.bare503, 0);
+    BOOST_CHECK(!linesWith(logSince(offset), {"db server switched"}).empty());
+
+    // After the switch: every request of a second load succeeds.
+    Load after(writeMix(user), galeraLoad(2s, uniqueName("gla")));
+    after.start();
+    std::this_thread::sleep_for(2s);
+    LoadResult afterResult = after.stop();
+    BOOST_TEST_MESSAGE("after the switch: " << afterResult.summary());
+    BOOST_CHECK_GT(afterResult.answered("POST 201"), 0);
+    BOOST_CHECK_EQUAL(afterResult.failed, 0);
+
+    // Every acknowledged write is a row once, on the nodes that lived.
+    std::map<std::string, long> rows = rowsOn(cluster, 2, prefix);
+    long lost = 0, doubled = 0;
+    for (const std::string& marker : during.acknowledged) {
+        auto it = rows.find(marker);
+        if (it == rows.end())
+            ++lost;
+        else if (it->second != 1)
+            ++doubled;
+    }
+    for (const auto& [title, count] : rows) doubled += count > 1 ? 1 : 0;
+    BOOST_TEST_MESSAGE("writes acknowledged " << during.acknowledged.size() << ", rows "
+                                              << rows.size() << " on node 2");
+    BOOST_CHECK_GT(during.acknowledged.size(), 0u);
+    BOOST_CHECK_EQUAL(lost, 0);
+    BOOST_CHECK_EQUAL(doubled, 0);
+    BOOST_CHECK(rowsOn(cluster, 3, prefix) == rows);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

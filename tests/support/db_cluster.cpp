@@ -1,0 +1,92 @@
+#include "db_cluster.h"
+
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "process.h"
+#include "stack.h"
+
+namespace fs = std::filesystem;
+
+namespace restd::test {
+
+namespace {
+
+fs::path clusterDir() {
+    if (const char* dir = std::getenv("TEST_CLUSTER_DIR"); dir != nullptr && *dir != '\0')
+        return dir;
+    return stack().stackDir().parent_path() / "test-cluster";
+}
+
+}  // namespace
+
+DbCluster::DbCluster(const std::string& topology, int nodes)
+    : dir_(clusterDir()), script_(stack().repoRoot() / "scripts" / "db-cluster") {
+    std::vector<std::string> args{"start", topology};
+    if (topology == "replicas") args.push_back(std::to_string(nodes - 1));
+    run({"stop"});
+    const int status = run(args, std::chrono::seconds(300));
+    if (status != 0) {
+        run({"stop"});
+        BOOST_FAIL("scripts/db-cluster start " << topology << " exited with " << status << "; see "
+                                               << dir_.string() << ".out");
+    }
+    readEnv();
+}
+
+DbCluster::DbCluster(Running running)
+    : dir_(std::move(running.dir)),
+      script_(stack().repoRoot() / "scripts" / "db-cluster"),
+      owned_(false) {
+    readEnv();
+}
+
+DbCluster::~DbCluster() {
+    if (owned_) run({"stop"});
+}
+
+int DbCluster::run(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+    std::vector<std::string> argv{script_.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult result = runCommand(argv, {"CLUSTER_DIR=" + dir_.string()}, timeout);
+    std::ofstream out(dir_.string() + ".out", std::ios::app);
+    out << "== scripts/db-cluster";
+    for (const std::string& arg : args) out << ' ' << arg;
+    out << " (exit " << result.status << ")\n" << result.output;
+    return result.timedOut ? -1 : result.status;
+}
+
+void DbCluster::readEnv() {
+    std::ifstream in(dir_ / "cluster.env");
+    std::string line;
+    while (std::getline(in, line)) {
+        const size_t eq = line.find('=');
+        if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+        std::string value = line.substr(eq + 1);
+        if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+            value.back() == value.front())
+            value = value.substr(1, value.size() - 2);
+        env_[line.substr(0, eq)] = value;
+    }
+    BOOST_REQUIRE_MESSAGE(!env_.empty(), (dir_ / "cluster.env").string() << " is missing or empty");
+}
+
+const std::string& DbCluster::env(const std::string& key) const {
+    auto it = env_.find(key);
+    if (it == env_.end()) throw std::out_of_range("cluster.env has no " + key);
+    return it->second;
+}
+
+std::optional<std::string> DbCluster::nodeSql(int node, const std::string& statement) const {
+    CommandResult result = runCommand(
+        {"mariadb", "--no-defaults", "--socket=" + env("NODE_SOCKET_" + std::to_string(node)),
+         "--batch", "--skip-column-names", env("DB_NAME"), "-e", statement},
+        {}, std::chrono::seconds(60));
+    if (!result.ok()) return std::nullopt;
+    return result.output;
+}
+
+}  // namespace restd::test
