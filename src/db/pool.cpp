@@ -9,7 +9,7 @@ namespace {
 constexpr auto kValidateAfter = std::chrono::seconds(5);
 }  // namespace
 
-Pool::Pool(Settings config) : Pool(config, config.writeHosts(), PoolRole::Primary) {}
+Pool::Pool(const Settings& config) : Pool(config, config.writeHosts(), PoolRole::Primary) {}
 
 Pool::Pool(Settings config, std::vector<Endpoint> servers, PoolRole role)
     : config_(std::move(config)), servers_(std::move(servers)), role_(role) {}

@@ -65,7 +65,7 @@ enum class PoolRole { Primary, Replica };
 class Pool {
   public:
     // The primary pool: Settings::writeHosts().
-    explicit Pool(Settings config);
+    explicit Pool(const Settings& config);
     // A pool of `servers` in `role`.
     Pool(Settings config, std::vector<Endpoint> servers, PoolRole role);
     ~Pool();
