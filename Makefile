@@ -200,6 +200,7 @@ install: $(BIN)/restd docs
 	done
 	install -D -m 0644 systemd/restd.env.example $(DESTDIR)$(SYSCONFDIR)/restd/restd.env.example
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/restd/README.md
+	install -m 0644 docs/api.md docs/architecture.md docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/restd/
 
 # A binary package of the `make install` tree (PREFIX=/usr); see packaging/deb/build.
 deb: $(BIN)/restd

@@ -1,4 +1,4 @@
-// Deployment (README "Deploy behind your nginx"): the
+// Deployment (docs/deploy.md): the
 // units pass systemd-analyze (verify, and an offline exposure below 2.0);
 // restd serves on a socket handed over the way systemd hands it (through
 // systemd-socket-activate, and across a restart with the socket held open);
@@ -125,6 +125,9 @@ std::map<std::string, unsigned> expectedTree() {
         {"usr/lib/systemd/system/restd.socket", 0644},
         {"etc/restd/restd.env.example", 0644},
         {"usr/share/doc/restd/README.md", 0644},
+        {"usr/share/doc/restd/api.md", 0644},
+        {"usr/share/doc/restd/architecture.md", 0644},
+        {"usr/share/doc/restd/deploy.md", 0644},
         {"usr/share/restd/scripts/migrate", 0755},
     };
     for (const auto& entry : fs::directory_iterator(repo / "sql")) {
