@@ -85,7 +85,10 @@ std::optional<std::string> DbCluster::nodeSql(int node, const std::string& state
         {"mariadb", "--no-defaults", "--socket=" + env("NODE_SOCKET_" + std::to_string(node)),
          "--batch", "--skip-column-names", env("DB_NAME"), "-e", statement},
         {}, std::chrono::seconds(60));
-    if (!result.ok()) return std::nullopt;
+    if (!result.ok()) {
+        BOOST_TEST_MESSAGE("node " << node << ": " << statement << ": " << result.summary());
+        return std::nullopt;
+    }
     return result.output;
 }
 
