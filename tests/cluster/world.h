@@ -31,21 +31,10 @@ double summed(const std::string& metric, const prometheus::Labels& labels);
 // The database cluster of this phase (replicas or galera).
 DbCluster& databases();
 
-// Creates a post and reads it back at once, `times` times; the reads that
-// answered 200.
-int writeThenRead(const api::Account& user, int times);
-
 // A load of `threads` clients from nginx's namespace, every write titled
 // with a marker of `prefix`.
 Load::Options loadOptions(int threads, std::chrono::milliseconds maxDuration,
                           const std::string& prefix);
-// POST a post (marked), GET it by the user's id, and GET a page of posts.
-std::vector<LoadRequest> mixedLoad(const api::Account& user);
-
-// The titles of `prefix`'s posts on database node `node`, with their counts.
-std::map<std::string, long> rowsOn(int node, const std::string& prefix);
-// Every acknowledged marker is a row exactly once on `node`: (lost, doubled).
-std::pair<long, long> lostAndDoubled(const LoadResult& result, int node, const std::string& prefix);
 
 void report(std::string_view what, const LoadResult& result);
 

@@ -27,15 +27,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<LoadRequest> writeMix(const Account& user) {
-    return {
-        {.method = "POST",
-         .path = "/api/v1/posts",
-         .headers = {bearer(user.token), "Content-Type: application/json"},
-         .body = object({{"title", str(std::string(kMarker))}, {"body", str("galera load")}}),
-         .expectStatus = 201},
-        {.path = "/api/v1/users/" + std::to_string(user.id), .headers = {bearer(user.token)}},
-    };
+RestdOnCluster::Settings onGalera(const DbCluster& cluster) {
+    return {{"DB_SOCKET", ""},
+            {"DB_HOSTS", cluster.env("DB_HOSTS")},
+            {"DB_USER", cluster.env("DB_USER")},
+            {"DB_PASSWORD", cluster.env("DB_PASSWORD")}};
 }
 
 Load::Options galeraLoad(std::chrono::milliseconds maxDuration, const std::string& prefix) {
@@ -46,50 +42,11 @@ Load::Options galeraLoad(std::chrono::milliseconds maxDuration, const std::strin
             .markerPrefix = prefix};
 }
 
-// The titles of `prefix`'s posts as node `node` has them, with their counts.
-std::map<std::string, long> rowsOn(DbCluster& cluster, int node, const std::string& prefix) {
-    std::optional<std::string> rows =
-        cluster.nodeSql(node, "SELECT title, COUNT(*) FROM posts WHERE title LIKE '" + prefix +
-                                  "-%' GROUP BY title");
-    BOOST_REQUIRE_MESSAGE(rows, "cannot count the rows of " << prefix << " on node " << node);
-    std::map<std::string, long> counts;
-    std::istringstream lines(*rows);
-    std::string title;
-    long count = 0;
-    while (lines >> title >> count) counts[title] = count;
-    return counts;
-}
-
-// The stack's restd on the cluster for the whole suite; its own database
-// again afterwards (EnvFile restores the file and reloads).
-struct OnGalera {
-    std::unique_ptr<DbCluster> cluster;
-    std::unique_ptr<EnvFile> file;
-
-    OnGalera() {
-        cluster = std::make_unique<DbCluster>("galera");
-        file = std::make_unique<EnvFile>();
-        file->set({{"DB_SOCKET", ""},
-                   {"DB_HOSTS", cluster->env("DB_HOSTS")},
-                   {"DB_USER", cluster->env("DB_USER")},
-                   {"DB_PASSWORD", cluster->env("DB_PASSWORD")}});
-        reloadRestd(false, true);
-    }
-    ~OnGalera() {
-        file.reset();  // back to the stack's MariaDB before the cluster goes
-        cluster.reset();
-    }
-};
-OnGalera* gGalera = nullptr;
-struct SuiteFixture {
-    std::unique_ptr<OnGalera> galera = std::make_unique<OnGalera>();
-    SuiteFixture() { gGalera = galera.get(); }
-    ~SuiteFixture() { gGalera = nullptr; }
-};
-
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(galera_failover, *boost::unit_test::fixture<SuiteFixture>())
+BOOST_AUTO_TEST_SUITE(galera_failover,
+                      *boost::unit_test::fixture<RestdOnCluster>(RestdOnCluster::Spec{"galera", 3,
+                                                                                      &onGalera}))
 
 // Galera certifies a transaction at commit against the writes other nodes
 // committed meanwhile; a local transaction that loses is aborted with error
@@ -97,7 +54,7 @@ BOOST_AUTO_TEST_SUITE(galera_failover, *boost::unit_test::fixture<SuiteFixture>(
 // update of a post waits 1 s inside its transaction (a trigger on node 1),
 // while the test updates the same row on node 2.
 BOOST_AUTO_TEST_CASE(a_certification_conflict_is_retried_and_the_update_succeeds) {
-    DbCluster& cluster = *gGalera->cluster;
+    DbCluster& cluster = RestdOnCluster::cluster();
     Account user = registerAccount("gc");
     const int64_t id = createPost(user, uniqueName("gc-post"));
     const std::string title = uniqueName("gc-mine");
@@ -137,12 +94,12 @@ BOOST_AUTO_TEST_CASE(a_certification_conflict_is_retried_and_the_update_succeeds
 }
 
 BOOST_AUTO_TEST_CASE(a_killed_node_costs_only_its_requests_in_flight_and_no_acknowledged_write) {
-    DbCluster& cluster = *gGalera->cluster;
+    DbCluster& cluster = RestdOnCluster::cluster();
     const size_t offset = restdLog().size();
     Account user = registerAccount("gl");
     const std::string prefix = uniqueName("gl");
 
-    Load load(writeMix(user), galeraLoad(30s, prefix));
+    Load load(postsMix(user), galeraLoad(30s, prefix));
     load.start();
     std::this_thread::sleep_for(1500ms);
     const long sentBeforeKill = load.sent();
@@ -166,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_killed_node_costs_only_its_requests_in_flight_and_no_ackn
     BOOST_CHECK(!linesWith(logSince(offset), {"db server switched"}).empty());
 
     // After the switch: every request of a second load succeeds.
-    Load after(writeMix(user), galeraLoad(2s, uniqueName("gla")));
+    Load after(postsMix(user), galeraLoad(2s, uniqueName("gla")));
     after.start();
     std::this_thread::sleep_for(2s);
     LoadResult afterResult = after.stop();
@@ -175,22 +132,8 @@ BOOST_AUTO_TEST_CASE(a_killed_node_costs_only_its_requests_in_flight_and_no_ackn
     BOOST_CHECK_EQUAL(afterResult.failed, 0);
 
     // Every acknowledged write is a row once, on the nodes that lived.
-    std::map<std::string, long> rows = rowsOn(cluster, 2, prefix);
-    long lost = 0, doubled = 0;
-    for (const std::string& marker : during.acknowledged) {
-        auto it = rows.find(marker);
-        if (it == rows.end())
-            ++lost;
-        else if (it->second != 1)
-            ++doubled;
-    }
-    for (const auto& [title, count] : rows) doubled += count > 1 ? 1 : 0;
-    BOOST_TEST_MESSAGE("writes acknowledged " << during.acknowledged.size() << ", rows "
-                                              << rows.size() << " on node 2");
-    BOOST_CHECK_GT(during.acknowledged.size(), 0u);
-    BOOST_CHECK_EQUAL(lost, 0);
-    BOOST_CHECK_EQUAL(doubled, 0);
-    BOOST_CHECK(rowsOn(cluster, 3, prefix) == rows);
+    checkAcknowledgedRows(cluster, 2, during, prefix);
+    BOOST_CHECK(rowsOn(cluster, 3, prefix) == rowsOn(cluster, 2, prefix));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

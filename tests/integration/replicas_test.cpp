@@ -41,62 +41,27 @@ double passedOver(const std::string& reason) {
     return metric("db_replica_passed_over_total", {{"reason", reason}});
 }
 
-// The stack's restd on a primary and one replica for the whole suite; its
-// own database again afterwards (EnvFile restores the file and reloads).
-struct OnReplicas {
-    std::unique_ptr<DbCluster> cluster;
-    std::unique_ptr<EnvFile> file;
-    std::string primary;
-
-    OnReplicas() {
-        cluster = std::make_unique<DbCluster>("replicas", 2);
-        primary = cluster->env("DB_PRIMARY");
-        const std::string host = primary.substr(0, primary.rfind(':'));
-        const std::string port = primary.substr(primary.rfind(':') + 1);
-        file = std::make_unique<EnvFile>();
-        file->set({{"DB_SOCKET", ""},
-                   {"DB_HOST", host},
-                   {"DB_PORT", port},
-                   {"DB_USER", cluster->env("DB_USER")},
-                   {"DB_PASSWORD", cluster->env("DB_PASSWORD")},
-                   {"DB_READ_HOSTS", cluster->env("DB_READ_HOSTS")},
-                   {"DB_READ_MAX_LAG_MS", kMaxLagMs},
-                   {"DB_READ_RETRY_MS", kRetryMs}});
-        reloadRestd(false, true);
-    }
-    ~OnReplicas() {
-        file.reset();  // back to the stack's MariaDB before the cluster goes
-        cluster.reset();
-    }
-};
-OnReplicas* gCluster = nullptr;
-struct SuiteFixture {
-    std::unique_ptr<OnReplicas> replicas = std::make_unique<OnReplicas>();
-    SuiteFixture() { gCluster = replicas.get(); }
-    ~SuiteFixture() { gCluster = nullptr; }
-};
+// restd on the primary, reading from the replica.
+RestdOnCluster::Settings onReplica(const DbCluster& cluster) {
+    const std::string primary = cluster.env("DB_PRIMARY");
+    return {{"DB_SOCKET", ""},
+            {"DB_HOST", primary.substr(0, primary.rfind(':'))},
+            {"DB_PORT", primary.substr(primary.rfind(':') + 1)},
+            {"DB_USER", cluster.env("DB_USER")},
+            {"DB_PASSWORD", cluster.env("DB_PASSWORD")},
+            {"DB_READ_HOSTS", cluster.env("DB_READ_HOSTS")},
+            {"DB_READ_MAX_LAG_MS", std::string(kMaxLagMs)},
+            {"DB_READ_RETRY_MS", std::string(kRetryMs)}};
+}
 
 // A user of the cluster's database (the stack's seeded accounts are not there).
 Account clusterUser() { return registerAccount("rp"); }
 
-// Creates a post and reads it back at once, `times` times; the reads answered 200.
-int writeThenRead(const Account& user, int times) {
-    int found = 0;
-    for (int i = 0; i < times; ++i) {
-        const int64_t id = createPost(user, uniqueName("rp-post"));
-        HttpResponse read = send("GET", "/api/v1/posts/" + std::to_string(id), user.token);
-        if (read.status == 200) {
-            ++found;
-        } else {
-            BOOST_TEST_MESSAGE("read of post " << id << " after its write: " << read.summary());
-        }
-    }
-    return found;
-}
-
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(read_replicas, *boost::unit_test::fixture<SuiteFixture>())
+BOOST_AUTO_TEST_SUITE(read_replicas,
+                      *boost::unit_test::fixture<RestdOnCluster>(RestdOnCluster::Spec{"replicas", 2,
+                                                                                      &onReplica}))
 
 BOOST_AUTO_TEST_CASE(reads_go_to_the_replica_and_see_the_callers_own_writes) {
     Account user = clusterUser();
@@ -111,11 +76,11 @@ BOOST_AUTO_TEST_CASE(reads_go_to_the_replica_and_see_the_callers_own_writes) {
 
 BOOST_AUTO_TEST_CASE(a_replica_that_stops_applying_is_passed_over_with_no_stale_answer) {
     Account user = clusterUser();
-    BOOST_REQUIRE(gCluster->cluster->nodeSql(2, "STOP SLAVE SQL_THREAD"));
+    BOOST_REQUIRE(RestdOnCluster::cluster().nodeSql(2, "STOP SLAVE SQL_THREAD"));
     const double lagging = passedOver("lagging");
     // The replica lacks every post written now: a read served by it would be 404.
     const int found = writeThenRead(user, 10);
-    BOOST_REQUIRE(gCluster->cluster->nodeSql(2, "START SLAVE SQL_THREAD"));
+    BOOST_REQUIRE(RestdOnCluster::cluster().nodeSql(2, "START SLAVE SQL_THREAD"));
     BOOST_CHECK_EQUAL(found, 10);
     BOOST_CHECK_GE(passedOver("lagging") - lagging, 1);
     // Once it has applied again, it serves reads after DB_READ_RETRY_MS.
@@ -138,7 +103,7 @@ BOOST_AUTO_TEST_CASE(a_killed_replica_costs_no_failed_read_and_is_used_again_onc
     const double failed = passedOver("failed");
     load.start();
     std::this_thread::sleep_for(500ms);
-    BOOST_REQUIRE_EQUAL(gCluster->cluster->run({"kill", "2"}), 0);
+    BOOST_REQUIRE_EQUAL(RestdOnCluster::cluster().run({"kill", "2"}), 0);
     std::this_thread::sleep_for(1500ms);
     LoadResult result = load.stop();
     BOOST_TEST_MESSAGE("reads while the replica was killed: " << result.summary());
@@ -146,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_killed_replica_costs_no_failed_read_and_is_used_again_onc
     BOOST_CHECK_EQUAL(result.failed, 0);
     BOOST_CHECK_GE(passedOver("failed") - failed, 1);
 
-    BOOST_REQUIRE_EQUAL(gCluster->cluster->run({"start-node", "2"}), 0);
+    BOOST_REQUIRE_EQUAL(RestdOnCluster::cluster().run({"start-node", "2"}), 0);
     const double before = replicaCheckouts();
     const bool back = waitUntil(
         [&] {
@@ -161,13 +126,15 @@ BOOST_AUTO_TEST_CASE(db_hosts_skips_a_server_that_cannot_be_reached) {
     // A port nothing listens on, then the primary: every new connection
     // fails on the first and goes on to the second.
     EnvFile file;
-    file.set({{"DB_HOSTS", "127.0.0.1:1," + gCluster->primary}});
+    file.set({{"DB_HOSTS", "127.0.0.1:1," + RestdOnCluster::cluster().env("DB_PRIMARY")}});
     const size_t offset = restdLog().size();
     reloadRestd(false, true);
     Account user = clusterUser();
     BOOST_CHECK_EQUAL(writeThenRead(user, 3), 3);
     const std::string log = logSince(offset);
-    BOOST_CHECK(!linesWith(log, {"db server switched", "127.0.0.1:1", gCluster->primary}).empty());
+    BOOST_CHECK(!linesWith(log, {"db server switched", "127.0.0.1:1",
+                                 RestdOnCluster::cluster().env("DB_PRIMARY")})
+                     .empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

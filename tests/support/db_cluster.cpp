@@ -6,7 +6,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "http_client.h"
 #include "process.h"
+#include "restd_control.h"
 #include "stack.h"
 
 namespace fs = std::filesystem;
@@ -90,6 +92,86 @@ std::optional<std::string> DbCluster::nodeSql(int node, const std::string& state
         return std::nullopt;
     }
     return result.output;
+}
+
+namespace {
+DbCluster* gSuiteCluster = nullptr;
+}  // namespace
+
+RestdOnCluster::RestdOnCluster(const Spec& spec) {
+    cluster_ = std::make_unique<DbCluster>(spec.topology, spec.nodes);
+    file_ = std::make_unique<EnvFile>();
+    file_->set(spec.settingsOf(*cluster_));
+    reloadRestd(false, true);
+    gSuiteCluster = cluster_.get();
+}
+
+RestdOnCluster::~RestdOnCluster() {
+    gSuiteCluster = nullptr;
+    file_.reset();  // back to the stack's MariaDB before the cluster goes
+    cluster_.reset();
+}
+
+DbCluster& RestdOnCluster::cluster() {
+    BOOST_REQUIRE_MESSAGE(gSuiteCluster != nullptr, "no RestdOnCluster fixture is active");
+    return *gSuiteCluster;
+}
+
+int writeThenRead(const api::Account& user, int times) {
+    int found = 0;
+    for (int i = 0; i < times; ++i) {
+        const int64_t id = api::createPost(user, api::uniqueName("wtr"));
+        HttpResponse read = api::send("GET", "/api/v1/posts/" + std::to_string(id), user.token);
+        if (read.status == 200) {
+            ++found;
+        } else {
+            BOOST_TEST_MESSAGE("read of post " << id << " after its write: " << read.summary());
+        }
+    }
+    return found;
+}
+
+std::vector<LoadRequest> postsMix(const api::Account& user) {
+    using api::object;
+    using api::str;
+    return {
+        {.method = "POST",
+         .path = "/api/v1/posts",
+         .headers = {api::bearer(user.token), "Content-Type: application/json"},
+         .body = object({{"title", str(std::string(kMarker))}, {"body", str("cluster load")}}),
+         .expectStatus = 201},
+        {.path = "/api/v1/users/" + std::to_string(user.id), .headers = {api::bearer(user.token)}},
+        {.path = "/api/v1/posts?limit=5", .headers = {api::bearer(user.token)}},
+    };
+}
+
+std::map<std::string, long> rowsOn(const DbCluster& cluster, int node, const std::string& prefix) {
+    std::optional<std::string> rows =
+        cluster.nodeSql(node, "SELECT title, COUNT(*) FROM posts WHERE title LIKE '" + prefix +
+                                  "-%' GROUP BY title");
+    BOOST_REQUIRE_MESSAGE(rows, "cannot count the rows of " << prefix << " on node " << node);
+    std::map<std::string, long> counts;
+    std::istringstream lines(*rows);
+    std::string title;
+    long count = 0;
+    while (lines >> title >> count) counts[title] = count;
+    return counts;
+}
+
+void checkAcknowledgedRows(const DbCluster& cluster, int node, const LoadResult& result,
+                           const std::string& prefix) {
+    const std::map<std::string, long> rows = rowsOn(cluster, node, prefix);
+    long lost = 0, doubled = 0;
+    for (const std::string& marker : result.acknowledged) {
+        if (!rows.contains(marker)) ++lost;
+    }
+    for (const auto& [title, count] : rows) doubled += count > 1 ? 1 : 0;
+    BOOST_TEST_MESSAGE("  writes acknowledged " << result.acknowledged.size() << ", attempted "
+                                                << result.attempted.size() << ", rows "
+                                                << rows.size() << " on node " << node);
+    BOOST_CHECK_GT(result.acknowledged.size(), 0u);
+    BOOST_CHECK_EQUAL(lost, 0);
+    BOOST_CHECK_EQUAL(doubled, 0);
 }
 
 }  // namespace restd::test

@@ -10,9 +10,14 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "api.h"
+#include "load.h"
 
 namespace restd::test {
 
@@ -50,5 +55,51 @@ class DbCluster {
     std::map<std::string, std::string> env_;
     bool owned_ = true;  // started here, so stopped here
 };
+
+class EnvFile;
+
+// The stack's restd reloaded onto a new cluster for the length of a suite,
+// as its fixture: *boost::unit_test::fixture<RestdOnCluster>(Spec{...}).
+// settingsOf(cluster) gives the DB_* lines for restd's env file; at the end restd is back on the
+// stack's own MariaDB, then the cluster is stopped.
+class RestdOnCluster {
+  public:
+    using Settings = std::vector<std::pair<std::string, std::string>>;
+    struct Spec {
+        std::string topology;
+        int nodes = 2;
+        Settings (*settingsOf)(const DbCluster&) = nullptr;
+    };
+    explicit RestdOnCluster(const Spec& spec);
+    ~RestdOnCluster();
+    RestdOnCluster(const RestdOnCluster&) = delete;
+    RestdOnCluster& operator=(const RestdOnCluster&) = delete;
+
+    // The cluster of the suite running now.
+    static DbCluster& cluster();
+
+  private:
+    std::unique_ptr<DbCluster> cluster_;
+    std::unique_ptr<EnvFile> file_;
+};
+
+// ---- Writes that can be counted, on any topology ---------------------------
+
+// Creates a post and reads it back at once, `times` times; the reads that
+// answered 200 (each other answer is reported).
+int writeThenRead(const api::Account& user, int times);
+
+// A load mix: a post titled with the request's marker, the user by id and a
+// page of posts.
+std::vector<LoadRequest> postsMix(const api::Account& user);
+
+// The titles of `prefix`'s posts on database node `node`, with their counts.
+std::map<std::string, long> rowsOn(const DbCluster& cluster, int node, const std::string& prefix);
+
+// Checks that every write the load acknowledged is a row exactly once on
+// `node` (a write answered with an error may be a row: it may have
+// committed); reports the counts.
+void checkAcknowledgedRows(const DbCluster& cluster, int node, const LoadResult& result,
+                           const std::string& prefix);
 
 }  // namespace restd::test

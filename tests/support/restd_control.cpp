@@ -94,10 +94,14 @@ EnvFile::~EnvFile() {
 }
 
 void EnvFile::set(std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+    std::vector<std::pair<std::string, std::string>> lines;
+    for (const auto& [key, value] : values) lines.emplace_back(key, value);
+    set(lines);
+}
+
+void EnvFile::set(const std::vector<std::pair<std::string, std::string>>& values) {
     std::string text = original_;
-    for (const auto& [key, value] : values) {
-        text.append(key).append("=").append(value).append("\n");
-    }
+    for (const auto& [key, value] : values) text.append(key).append("=").append(value).append("\n");
     write(text);
     changed_ = true;
 }

@@ -46,6 +46,7 @@ class EnvFile {
     EnvFile& operator=(const EnvFile&) = delete;
 
     void set(std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+    void set(const std::vector<std::pair<std::string, std::string>>& values);
 
   private:
     void write(const std::string& text);
