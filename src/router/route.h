@@ -39,7 +39,10 @@ enum class Idempotency { Honoured, Ignored };
 // Where a route's reads may go. Replica: to a replica of the read pool
 // (db/read_pool.h, DB_READ_HOSTS) through Context::read(), which waits for
 // the replica to apply what the primary had committed, so the answer is
-// never older than the request. For GET routes only; every write, and every
+// never older than the request. For GET routes whose read costs the primary
+// more than the trivial statement a replica read still takes there (the
+// lists: a page, a COUNT, a search); a read by primary key costs the primary
+// the same either way, and twice the round trips. Every write, and every
 // read of a write's unit of work, stays on the primary.
 enum class Reads { Primary, Replica };
 

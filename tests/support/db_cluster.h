@@ -85,8 +85,8 @@ class RestdOnCluster {
 
 // ---- Writes that can be counted, on any topology ---------------------------
 
-// Creates a post and reads it back at once, `times` times; the reads that
-// answered 200 (each other answer is reported).
+// Creates a post and lists its author's newest post at once, `times` times;
+// the lists that showed it (each other answer is reported).
 int writeThenRead(const api::Account& user, int times);
 
 // A load mix: a post titled with the request's marker, the user by id and a

@@ -40,7 +40,6 @@ std::span<const Route> routes() {
          .path = "/api/v1/posts/{id}",
          .auth = Auth::User,
          .cache = Cache::Private,
-         .reads = Reads::Replica,
          .handle = getPost,
          .doc = {.summary = "Get a post",
                  .tag = "posts",

@@ -40,7 +40,6 @@ std::span<const Route> routes() {
          .path = "/api/v1/products/{id}",
          .auth = Auth::None,
          .cache = Cache::Public,
-         .reads = Reads::Replica,
          .handle = getProduct,
          .doc = {.summary = "Get a product",
                  .tag = "products",

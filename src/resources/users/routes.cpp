@@ -50,7 +50,6 @@ std::span<const Route> routes() {
          .path = "/api/v1/users/{id}",
          .auth = Auth::User,
          .cache = Cache::Private,
-         .reads = Reads::Replica,
          .handle = getUser,
          .doc = {.summary = "Get a user",
                  .tag = "users",
