@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # restd build. `make` builds bin/restd; `make test` installs what is missing,
 # builds and runs every test; `make run` starts the local stack in the foreground.
 # SANITIZE=1 builds with ASan+UBSan into build/asan (bin/asan for binaries).

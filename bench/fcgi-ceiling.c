@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* fcgi-ceiling: the ceilings of restd's FastCGI path, for bench/run.
  *
  *   fcgi-ceiling trivial SOCKET WORKERS THREADS

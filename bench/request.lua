@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script of bench/run: every request of one run has the same shape,
 -- described by the environment, so one script drives every scenario.
 --

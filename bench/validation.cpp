@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro-benchmark of body parsing + validation (`make bench-validation`): a
 // JSON object of N distinct member names, as an anonymous client can send to
 // POST /api/v1/auth/refresh, parsed and validated against the refresh-token

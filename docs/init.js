@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The /docs page: Swagger UI on the live document of the same server.
 window.ui = SwaggerUIBundle({
   url: '/api/v1/openapi.json',

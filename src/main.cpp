@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // restd: a JSON REST API server running as FastCGI workers behind nginx.
 // Reads its configuration from the environment, then hands over to the master.
 #include <charconv>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every fuzz target shares: the input as text, a check that stops the
 // run (libFuzzer reports the abort with its input, like a crash), and a UTF-8
 // check written apart from restd's own, so that the targets can hold restd's

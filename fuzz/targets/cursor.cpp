@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The list cursor decoder, with a key set of a current and a previous key (a
 // rotation). The first byte picks how the rest is used:
 //   0: the cursor as a client sends it (mostly refused at the tag);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The env file RESTD_ENV_FILE names (parseEnvFile), then the settings read
 // from what it holds (Config::fromEnvironment; JWT_SECRET defaulted so that
 // the reading goes past it). A file ends in KEY=value pairs or in a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // If-Match and If-None-Match lists. The input's first line is the current
 // entity tag (as given, and as etagOf would make it from that line), the
 // rest the header. Whatever the header, If-Match (strong comparison) never

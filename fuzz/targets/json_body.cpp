@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON body reader (parseBody with application/json): any bytes end in a
 // document or in a 400 MALFORMED_BODY, never deeper than kMaxJsonDepth, never
 // with more than kMaxJsonMembers in one container, with UTF-8 strings only;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // multipart/form-data bodies. The input's first line is the Content-Type
 // header (so the media type parameters are fuzzed too), the rest the body.
 // parseBody ends in fields or in a 400/415 error; parseMultipart, given the

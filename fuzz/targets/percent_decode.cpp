@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // percentDecode (path, query string, urlencoded bodies) against a decoder
 // written here: both must agree on what decodes and to what, a result is
 // always UTF-8, and encoding a result again gives it back.

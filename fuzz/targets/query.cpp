@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The query string of every collection GET (validateList over each list's
 // rules; the first byte picks the list). It ends in a ListQuery within the
 // documented bounds or in a 400 VALIDATION_ERROR of at most kMaxDetails + 1

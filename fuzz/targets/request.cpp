@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // FastCGI params into a Request, then what the dispatcher reads of it first:
 // the request id, the headers, the body by its Content-Type. The input is
 // "NAME=value" lines (REQUEST_METHOD=GET, REQUEST_URI=/api/posts?x,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // application/x-www-form-urlencoded bodies (parseUrlEncoded, and parseBody
 // with that type): at most kMaxFormFields fields, none with an empty name,
 // all UTF-8; a failure is a 400 MALFORMED_BODY; and the fields, encoded

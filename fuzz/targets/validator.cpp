@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The validator over arbitrary bodies, for the body rules of every route.
 // The first byte picks the rules (low bits) and the body's type (high bit:
 // JSON or urlencoded form); the rest is the body, parsed as the dispatcher

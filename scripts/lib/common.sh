@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # Helpers shared by the repository's scripts (scripts/stack, bench/run,
 # scripts/seed, scripts/lint, scripts/db-cluster): messages, processes and
 # process groups, process records, ports, waiting, env files, and MariaDB

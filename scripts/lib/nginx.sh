@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # The stack's nginx renderer: turns the repository's snippets (nginx/*.conf)
 # into the local stack's copies, and those copies into the extra servers that
 # tools put beside the stack's (bench/run), so that every server shares the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The accept loop (see accept_loop.h): new connections, parked ones with a
 // request, connections handed over by retiring workers, and the stop.
 #include "app/accept_loop.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The accept loop and kept-connection scheduling: a worker's accept threads
 // wait together on one epoll set, serve whichever connection has a request
 // next and decide what becomes of it then (parked again, handed over,

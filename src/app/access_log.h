@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The access log: one "request" line per request served (and a "slow
 // request" warning past SLOW_REQUEST_MS), the format operators and their
 // tools read. Apart from the FastCGI I/O because its fields are a contract of

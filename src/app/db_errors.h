@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one place a database failure becomes part of the HTTP contract: the
 // dispatcher answers every db::Error that a handler lets through with
 // apiErrorOf(). src/db itself knows nothing of HTTP. A resource that gives an

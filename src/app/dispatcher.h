@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dispatcher: the fixed steps every request goes through, in order (see
 // serve()). It is the one place that turns exceptions into error envelopes.
 // One per worker, shared by its threads; serve() is thread-safe.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One request over FastCGI (see fcgi_io.h). Its steps stay in this one
 // translation unit so that the compiler can inline them into serveOne.
 #include "app/fcgi_io.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One request over FastCGI, once a connection has one: its parameters and
 // body read into an http::Request, the dispatcher's http::Response written
 // back, the metrics and the access log line recorded. Apart from the accept

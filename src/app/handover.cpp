@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection handover between workers over SCM_RIGHTS (see handover.h).
 #include "app/handover.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection handover between workers: a retiring worker sends each kept nginx
 // connection as a descriptor (SCM_RIGHTS) over a datagram channel all workers
 // share, and whichever worker reads the channel next takes it over. Socket

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Idempotent retries of POST (docs/api.md "Idempotent retries"; IETF httpapi
 // Idempotency-Key draft). The dispatcher claims (user, key) in MariaDB
 // before the handler runs, stores the finished response, and answers a retry

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Idempotency repository: every SQL statement about the idempotency_keys
 // table (sql/002_idempotency.sql), for app/idempotency.cpp. Takes a
 // connection from the caller; throws db::Error.

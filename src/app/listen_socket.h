@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The FastCGI listen socket: taken from systemd (socket activation,
 // LISTEN_FDS) or opened from FCGI_LISTEN ("unix:/path" or "host:port").
 // Opened by the master before forking; every worker accepts on it.

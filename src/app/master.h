@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Master: the supervising process. Opens the listen socket, forks WORKERS
 // workers and keeps that many serving:
 // - a worker that dies is replaced (with backoff when they die young, so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Metrics: the counters, histograms and gauges behind GET /metrics, kept in one
 // shared memory region that the master maps before it forks. Every worker
 // inherits the mapping and adds into the same numbers, so any worker can

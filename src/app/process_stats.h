@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Process figures from /proc for the process_* metrics: CPU time, resident
 // memory and open descriptors of one process, read the way Prometheus client
 // libraries read them (/proc/<pid>/stat, /proc/<pid>/fd). Works for any

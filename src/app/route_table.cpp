@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The route table: every resource's routes, one line per resource. Matching
 // order is declaration order; the first route whose pattern and method match wins.
 #include "app/route_table.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The route table: every resource's routes (route_table.cpp).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The request watchdog's check, run by the worker's main thread (see watchdog.h).
 #include "app/watchdog.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The request watchdog: each accept thread marks the request it serves in its
 // InFlight slot, and the worker's main thread checks the slots' ages between
 // two polls. Kept apart from the accept loop because it runs on the other side

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The worker's lifecycle (worker.h): set-up after the fork, the accept
 // threads, the wait for a stop while watching request ages, shutdown. What a
 // thread does is in accept_loop.cpp (which connection is served next),

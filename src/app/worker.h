@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Worker: one prefork child. Owns its database pool (opened after fork), the
 // router and THREADS_PER_WORKER threads, each accepting FastCGI connections on
 // the shared listen socket and serving one request at a time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bearer authentication, which the dispatcher runs for every route that
 // needs it, in two steps. verifyBearer() checks the request's access token
 // (no database: a token the thread verified before is found in its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The bcrypt gate: a bound on the bcrypt computations one process runs at
 // once. bcrypt is meant to be slow (~0.25 s of a core at cost 12), so without
 // a bound a burst of logins or password changes from many addresses occupies

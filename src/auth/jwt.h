@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Access tokens: JWT HS256 (RFC 7519) signed with the current key of a
 // common::KeySet (JWT_SECRET) through OpenSSL's HMAC, the key's id in the
 // header's "kid". A token with a kid is checked against that key alone (an

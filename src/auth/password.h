@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Password hashing with bcrypt ($2b$) from libcrypt (libxcrypt): salts come
 // from the library's own entropy source. Verification accepts any $2a$/$2b$/$2y$
 // hash, including those made by Node's bcrypt package. Thread-safe (uses the

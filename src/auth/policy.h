@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Access policy helpers for handlers: role and ownership checks in one place,
 // so no handler re-invents them. Each throws ApiError 403 FORBIDDEN.
 #pragma once

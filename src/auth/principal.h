@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Principal: the authenticated caller of a request, admitted from its row,
 // read from the database on every authenticated request (so a revoked token
 // version or a deleted user takes effect at once). Plain value; one per request.

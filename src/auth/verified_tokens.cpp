@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "auth/verified_tokens.h"
 
 #include <openssl/crypto.h>

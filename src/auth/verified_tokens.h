@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The access tokens a thread has verified lately, with their claims. A client
 // sends the same token with every request until it expires, and checking it
 // again (base64, HMAC-SHA256, JSON) is a large part of a small GET's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // base64url (RFC 4648 section 5) without padding, as JWTs and restd's list
 // cursors carry bytes in URLs and headers. Decoding is strict: one text per
 // byte string (no padding, no blanks, unused trailing bits zero). Pure.

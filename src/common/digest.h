@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SHA-256 and HMAC-SHA256 through OpenSSL's EVP interfaces. Every token check,
 // ETag and cursor goes through here, so the algorithms are fetched once per
 // process and each thread keeps its contexts: a call costs the hashing itself,

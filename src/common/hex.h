@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Lower-case hexadecimal text of raw bytes (request ids, ETags, digests).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The keys that sign and verify what restd hands out for itself to check
 // later (access tokens, list cursors): the current key, which signs, and the
 // previous keys, which only verify, so that a key is rotated without refusing

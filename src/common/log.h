@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Structured logging: one JSON object per line on stderr (journald or the
 // stack's log file picks it up), written with a single write(2) so lines from
 // threads and processes never interleave. Thread-safe.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timestamps in the one format the API speaks: ISO 8601 UTC with
 // milliseconds, "2026-11-22T23:34:45.123Z". Pure functions; thread-safe.
 #pragma once

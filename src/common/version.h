@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The version restd reports in /health and --version.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Config: every setting restd reads, from environment variables (systemd's
 // EnvironmentFile feeds the same), overridden by the optional env file that
 // RESTD_ENV_FILE names. The master parses it at start and again on SIGHUP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Connection: one MariaDB session with its cache of server-side prepared
 // statements, and the Statement/Rows wrappers repositories use. Used by one
 // thread at a time (through a Pool::Lease). Every Connector/C++ exception is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CountCache: the totals of large lists, kept for a few seconds per worker.
 // An exact COUNT(*) walks every matching index entry, so on a large list it
 // costs many times the page itself. Totals of at most kExactBelow rows are

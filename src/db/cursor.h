@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // List cursors: the opaque text of meta.nextCursor. A cursor names the sort it
 // belongs to and the last row seen, as base64url JSON, with an HMAC tag that a
 // client cannot forge: "<kid>.<payload>.<tag>", the tag over "<kid>.<payload>"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // db::Error: what the database layer throws. Connector/C++ exceptions are
 // caught at the edge of src/db and turned into one of these kinds, so nothing
 // above src/db sees sql:: types. src/db knows nothing of HTTP: the dispatcher

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "db/list_query.h"
 
 #include "common/log.h"

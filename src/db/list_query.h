@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ListQuery SQL: turns a validated collection query (filters, search, sort,
 // page or cursor) into one page SELECT and one COUNT, with every value bound
 // as a parameter and every column name taken from an allow-list. Keyset

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PartialUpdate: the UPDATE of PUT and PATCH. Sets only the columns whose
 // value is present, always bumps `version` and `updated_at` (so ETags and
 // If-Match see every write), and binds every value. Column names come from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pool: the database connections of one worker process, shared by its threads.
 // Created after fork (never inherited across it). acquire() hands out a Lease
 // that returns the connection when destroyed; a connection that failed with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ReadPool: the replicas (DB_READ_HOSTS) that serve the reads of the routes
 // that allow it (router::Reads::Replica), one Pool per replica beside the
 // worker's primary pool.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rider: one row that rides along with a request's statements, read in the
 // same round trip as the first statement that can carry it. The caller of an
 // authenticated request is one (auth/authenticate.h): every such request must read

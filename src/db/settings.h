@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // db::Settings: what the database layer needs to know (the DB_* settings),
 // filled in by config::Config. The only input src/db takes from the rest of
 // restd, besides the pool observer the metrics install (db/pool.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SortColumn: one entry of a list's sort table, the one place a sort field is
 // declared. The validator allows its name in `sort`, the OpenAPI document
 // lists it, and the page SQL orders by its column, so that a name can never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Transaction: RAII over START TRANSACTION / COMMIT. Rolls back on scope exit
 // unless commit() succeeded. withTransaction retries the whole unit of work on
 // deadlock or lock-wait timeout a bounded number of times.

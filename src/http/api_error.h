@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ApiError: the one exception type handlers throw to end a request with an
 // error envelope. The dispatcher is its only catch site; it turns the error into
 // {"success":false,"error","code","details","requestId"} with the given status.

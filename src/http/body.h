@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Body parsing: turns a request body into either a JSON document or an ordered
 // list of scalar form fields, by Content-Type. The pure parsers report failure
 // through their return value; parseBody, used by the dispatcher, turns that into

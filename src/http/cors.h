@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cors: the CORS policy of docs/api.md. Allowed origins come from CLIENT_URL; an
 // allowed Origin is echoed with credentials allowed, a disallowed one gets no
 // CORS header at all. Immutable after construction; thread-safe.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Entity tags (RFC 9110 section 8.8.3) for GET responses, and the two
 // precondition tests: If-None-Match (GET/HEAD -> 304) and If-Match
 // (PUT/PATCH/DELETE -> 412). A tag is a hash of the serialised body, so it is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Request: one HTTP request as restd sees it, built from FastCGI params and the
 // (already bounded) body. It owns copies of everything, so it outlives the
 // libfcgi buffers: all param text in one block, which the params and headers

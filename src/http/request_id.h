@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Request ids: the client's own X-Request-ID when it is 1-128 characters of
 // [A-Za-z0-9._-] (nginx already applies the same rule and passes the result as
 // the REQUEST_ID param), else a fresh 32-hex-character id. Thread-safe.

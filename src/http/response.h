@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Response: status, headers and body of one reply, and the JSON envelope of
 // docs/api.md written through a RapidJSON Writer. A worker thread keeps one Response
 // and reuses its buffers across requests (reset()). Not thread-safe.

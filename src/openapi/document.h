@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OpenAPI 3.1 document of the API, generated from the route table: each
 // route's RouteDoc (summary, tag, statuses, `data` schema), its body and
 // list rules (the same data the validator enforces) and its auth. Served at

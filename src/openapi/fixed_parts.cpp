@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fixed parts of the OpenAPI document (see fixed_parts.h): the components
 // as one JSON literal, parsed once, and the long description.
 #include "openapi/fixed_parts.h"

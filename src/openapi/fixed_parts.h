@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The parts of the OpenAPI document that no route changes: the API's long
 // description, the bearer security scheme and the shared schemas (the error
 // envelope, its details, list meta). Kept apart from document.cpp, which

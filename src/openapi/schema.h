@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Response schemas as data, for the OpenAPI document (openapi/document.cpp).
 // Each resource describes the `data` of its responses next to the code that
 // writes them (its model.cpp); routes point at them through RouteDoc. Only the

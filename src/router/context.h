@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Context: what a handler gets for one request: the parsed request and body,
 // the response to fill, the matched route and its path params, its checked
 // input, its caller, and the worker's shared services. Lives on the accepting

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Collection responses (docs/api.md "Lists"): the envelope of one page with its
 // meta, and the key that tags a resource's list cursors.
 #pragma once

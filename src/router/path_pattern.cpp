@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "router/path_pattern.h"
 
 namespace restd::router {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PathPattern: a compiled route path such as "/api/v1/users/{id}/posts".
 // Literal segments match exactly; "{name}" segments capture one non-empty
 // segment. Immutable after construction; safe to share between threads.

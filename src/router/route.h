@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Route: everything restd knows about one (method, path) pair. The route table
 // (app/route_table.cpp) lists them; the router matches them; the dispatcher runs
 // the generic steps each entry asks for; the OpenAPI document is built from them.

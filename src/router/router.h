@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Router: matches a request (method, path) against the route table. A path
 // known under other methods gives MethodNotAllowed with the allowed set; HEAD
 // matches GET routes. Built once per worker; const and thread-safe after that.

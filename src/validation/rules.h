@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Validation rules as data: one list per route both validates requests and
 // documents them in the OpenAPI document. Body rules describe fields; list
 // rules describe the query of a collection GET (page, limit, sort, search,

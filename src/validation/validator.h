@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Validator: checks a parsed body or a query string against rules and returns
 // the normalised values, or throws ApiError VALIDATION_ERROR listing every
 // broken rule (one detail per broken rule; unknown fields are broken rules).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Phase "galera" of make test-cluster: two restd hosts on a 3-node Galera
 // cluster (DB_HOSTS), each node in its own namespace. The node both hosts
 // write to is SIGKILLed under load: only requests in flight on it fail,

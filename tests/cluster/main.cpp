@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cluster test module (make test-cluster): black-box tests through nginx
 // against restd on two hosts and MariaDB on several, each host a network
 // namespace of this machine. tests/cluster/run builds that world, runs this

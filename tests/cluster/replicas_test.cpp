@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Phase "replicas" of make test-cluster: two restd hosts read from a GTID
 // replica and write to the primary, each database in its own namespace.
 // Reads are served by the replica (its hosts' own metrics say so), a write

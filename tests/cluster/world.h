@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the cluster tests know of the world tests/cluster/run built, from its
 // stack.env: the restd hosts (APP_HOSTS, comma-separated, each reachable alone through nginx's
 // /hosts/NAME/ paths, each a process group APP_PGID_<name>), and the database

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Auth through nginx (docs/api.md "Auth", "Validation rules", "Rate limits"):
 // register and login, the refresh-token rotation and its reuse detection,
 // logout and logout-all, /me, request-body parsing on a real route, forged

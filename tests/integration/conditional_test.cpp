@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conditional requests and cache headers through nginx (docs/api.md "Caching"):
 // strong ETags on GETs, If-None-Match -> 304, If-Match on PUT/PATCH/DELETE
 // -> 412 when stale (checked atomically with the write: two clients racing

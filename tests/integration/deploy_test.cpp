@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Deployment (docs/deploy.md): the
 // units pass systemd-analyze (verify, and an offline exposure below 2.0);
 // restd serves on a socket handed over the way systemd hands it (through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Foundation behaviour through nginx: operational endpoints, routing errors,
 // request ids, security headers, body limits, CORS, and the process model's
 // resilience (a killed worker, a database outage). docs/api.md is the contract.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A write load through the real stack on a private 3-node Galera cluster
 // (scripts/db-cluster start galera), restd reloaded onto it with DB_HOSTS
 // listing the nodes. The node restd writes to is SIGKILLed mid-load: only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Idempotent retries through nginx (docs/api.md "Idempotent retries"): a POST
 // with Idempotency-Key runs once per (caller, key); a retry with the same
 // request gets the stored response with Idempotent-Replayed: true, another

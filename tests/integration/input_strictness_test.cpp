@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Input strictness through nginx: control characters in passwords and texts,
 // the bounds that keep parsing and validation linear in the body, known query
 // parameters read once (no duplicate, no array form), the three media types

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rotating the signing key through the real stack (README "Rotating the
 // signing key"): the three steps, each applied to the running restd with
 // SIGHUP as an operator applies them host by host. Key A is the stack's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Integration test module: black-box tests through nginx (plain HTTP and TLS)
 // against a private stack of MariaDB, restd and nginx that the global fixture
 // starts once for the run and stops at the end (tests/support/stack.h).

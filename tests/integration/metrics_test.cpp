@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GET /metrics through nginx: the whole exposition read by a strict parser
 // (tests/support/prometheus_text.h), counters that add up over every worker
 // and survive a worker's death, the pool gauges of a killed worker leaving

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scripts/migrate against the stack's database: an applied migration is
 // recorded by the checksum of its statements, so a corrected comment is no
 // change, an old whole-file record is upgraded, and a changed statement

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OpenAPI document against the running API: it is served bare at
 // /api/v1/openapi.json, equals `restd --openapi` (no database needed), and a
 // real response of every documented operation, success and error alike,

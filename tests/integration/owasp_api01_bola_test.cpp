@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API1:2023 Broken Object Level Authorization, for restd.
 //
 // Every object id in a path is checked against the caller, not only the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API2:2023 Broken Authentication, for restd.
 //
 // restd authenticates with short-lived HS256 access tokens and rotating

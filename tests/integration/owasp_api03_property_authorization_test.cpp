@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API3:2023 Broken Object Property Level Authorization, for restd.
 //
 // Both halves of the item, for every resource:

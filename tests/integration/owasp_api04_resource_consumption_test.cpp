@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API4:2023 Unrestricted Resource Consumption, for restd.
 //
 // Every request an anonymous or authenticated client can make has a bound

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API5:2023 Broken Function Level Authorization, for restd.
 //
 // The route x role matrix (owasp_route_role_matrix_test.cpp) pins who may

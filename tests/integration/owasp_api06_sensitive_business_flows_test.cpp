@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API6:2023 Unrestricted Access to Sensitive Business Flows, for restd.
 //
 // restd has no purchase, booking or referral flow: products are read-only to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API7:2023 Server Side Request Forgery, for restd.
 //
 // restd makes no outbound request from client input: its only connections

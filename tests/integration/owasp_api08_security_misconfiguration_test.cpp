@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API8:2023 Security Misconfiguration, for restd.
 //
 // What the deployment itself must get right, checked on the running stack:

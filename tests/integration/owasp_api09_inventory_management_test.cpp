@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API9:2023 Improper Inventory Management, for restd.
 //
 // restd serves one API version, and its inventory is generated rather than

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OWASP API10:2023 Unsafe Consumption of APIs, for restd.
 //
 // restd consumes no third-party API. Its only upstream is MariaDB, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The route x role matrix (OWASP API1 and API5: object and function level
 // authorization, checked everywhere at once). The expectation table below has
 // one row per operation of restd's route table, read back from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Passwords and sessions through nginx (the OpenAPI document's users routes and error codes,
 // docs/api.md "Auth"): a password change ends every session, refresh tokens included; a self change
 // proves the current password; everything cheap is checked before bcrypt; failed logins are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Posts through nginx (docs/api.md "Resources", "Lists", "Validation rules"):
 // create with the caller as author, the field rules in JSON and form bodies, lists
 // with filters, sorts, literal search and cursors, the visibility of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Products through nginx (docs/api.md "Resources", "Lists", "Caching",
 // "Validation rules"): public reads and admin-only writes, the field rules in JSON and
 // form bodies, a taken SKU, lists with price and stock filters, sorts,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Several database servers under the real stack: restd reloaded onto a
 // private primary with a GTID replica (scripts/db-cluster), so that reads of
 // the routes that allow it go to the replica (db/read_pool.h). Shown through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Supervision through the real stack: configuration reload (the stack's
 // RESTD_ENV_FILE + SIGHUP), and the process model under load (tests/support/
 // load.h) while restd is reloaded, recycles workers, loses a worker to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Multi-statement writes are all-or-nothing (docs/architecture.md
 // "Database"): a MariaDB trigger makes a later statement of the unit fail on purpose, and
 // the test checks through the API that the earlier ones were rolled back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Users through nginx (docs/api.md "Resources", "Lists", "Validation rules"):
 // the list with its query rules, literal search and keyset cursors (also while rows
 // are inserted), who sees `email`, admin-only create and delete, PUT/PATCH

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Faults under load, through nginx on the private stack: MariaDB killed and
 // restarted, MariaDB read-only, the pool exhausted by slow statements, a
 // worker killed and a worker crashing, slow clients, and ten times more

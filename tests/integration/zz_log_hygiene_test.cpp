@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs last (files link, and so run, in sorted order): like nginx-tests, the
 // restd log of the whole run must hold no sanitizer report and no worker death
 // other than the kills and request timeouts the tests caused on purpose. Then the stack is stopped

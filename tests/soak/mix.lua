@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- wrk script of tests/soak/run: a steady mix of what clients do, in fixed
 -- shares, from every connection:
 --

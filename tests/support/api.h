@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers of the resource integration tests (auth, users, posts), on top of
 // http_client.h and checks.h: JSON text building, API calls with a bearer
 // token, accounts (register, admin-created, the seeded admin), JWTs minted

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Boost.Test checks shared by the integration tests: the JSON envelope of
 // docs/api.md and the security header set nginx adds to every response. All are
 // non-fatal (BOOST_CHECK family) and print the response on failure; wrap a

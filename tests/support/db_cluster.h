@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A private MariaDB cluster for the integration tests of several database
 // servers: `scripts/db-cluster start replicas N | galera` under
 // <repo>/var/test-cluster (or $TEST_CLUSTER_DIR), its cluster.env read back,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal FastCGI client (responder role) for tests that talk to restd's
 // socket directly, without nginx: socket activation, restarts, kept
 // connections. It sends the params nginx would for a bodyless request and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP client of the integration tests: libcurl, one easy handle (and one
 // connection) per request, so every request is independent of the last.
 // Tests talk to nginx only, over plain HTTP or TLS (the stack's self-signed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Load of the supervision and fault tests: a few client threads sending a
 // fixed mix of requests through nginx, bounded in count and in time, counting
 // every answer by status and the answers that were not the expected status.

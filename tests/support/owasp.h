@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the OWASP API Security Top 10 suites
 // (tests/integration/owasp_*_test.cpp), on top of api.h: resource paths,
 // products and users made by the seeded admin, the ETag a caller sees, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Child processes of the deploy tests. runCommand() runs a tool (make,
 // systemd-analyze, lintian, restd-deploy) to completion with its output
 // captured and a time limit. Daemon starts a long-running process (restd,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A strict reader of the Prometheus text exposition format 0.0.4, for the
 // unit and integration tests of /metrics (header-only: both binaries use it).
 // Stricter than Prometheus itself where restd has no reason to differ: every

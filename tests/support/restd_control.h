@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Control of the stack's running restd for the supervision and fault tests:
 // its log, its workers, its configuration file (RESTD_ENV_FILE) reloaded
 // with SIGHUP, and its MariaDB brought back after a test stopped it.

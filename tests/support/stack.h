@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The private stack of an integration run: MariaDB, restd and nginx, started
 // by `scripts/stack start` with STACK_DIR=<repo>/var/test-stack (fresh each
 // run) on free ports, with the test settings below. The global fixture in

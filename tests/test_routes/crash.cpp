@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test-only routes, linked into $(BIN)/restd-test and never into bin/restd
 // (Makefile): faults that no request to the product can cause, for the fault
 // tests (tests/integration/z_faults_test.cpp).

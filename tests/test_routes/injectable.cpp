@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GET /__test/injectable?name=... pastes its parameter into its SQL, the
 // mistake the product's prepared statements rule out. It is the positive
 // control of make scan (scan/run): sqlmap must find this parameter

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The test-only routes of $(BIN)/restd-test, one group per file of this
 // folder; src/app/route_table.cpp, compiled with RESTD_TEST_ROUTES, appends
 // routes() to the product's table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Auth handlers: register, login, refresh (rotation with reuse detection),
 // logout, logout-all and me. Responses that carry tokens are never cached.
 #pragma once

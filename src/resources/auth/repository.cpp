@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "resources/auth/repository.h"
 
 namespace restd::auth_tokens::repository {

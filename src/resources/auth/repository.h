@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Refresh tokens repository: every SQL statement about refresh_tokens. Only
 // the SHA-256 of a token is ever stored or looked up. Takes the caller's
 // connection (and transaction); throws db::Error.

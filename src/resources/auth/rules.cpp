@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "resources/auth/rules.h"
 
 #include "resources/users/rules.h"

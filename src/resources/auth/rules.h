@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Body rules of the auth routes.
 #pragma once
 

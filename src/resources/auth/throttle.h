@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-account login throttling (docs/api.md "Auth"): failed logins are
 // counted per account in MariaDB (table login_throttle), so every worker and
 // host sees them. After kFreeFailures failures in a row the account is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token pairs: a signed access token plus a fresh refresh token, recorded in
 // the refresh token's family (a login starts a family, each refresh continues
 // it). Runs on the caller's connection, inside the caller's transaction.

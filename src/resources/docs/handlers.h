@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OpenAPI document, generated from the route table (openapi/document.h).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The API's own description: GET /api/v1/openapi.json.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Operational endpoints: liveness (/health, never touches the database) and
 // readiness (/ready, one pooled SELECT 1).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // GET /metrics: the Prometheus text exposition of app/metrics.h, summed over
 // all workers. nginx serves it to loopback clients only (nginx/restd.conf).
 #pragma once

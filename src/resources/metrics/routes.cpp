@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "resources/metrics/routes.h"
 
 #include "resources/metrics/handlers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "resources/posts/handlers.h"
 
 #include "resources/posts/repository.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Posts handlers. Any authenticated user reads published posts and their own;
 // writes are author-or-admin.
 #pragma once

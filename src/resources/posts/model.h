@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Post: the representation of a blog post, with its author's id and username
 // (filled by a JOIN, never one query per row). Plain values.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Posts repository: every SQL statement about the posts table. Reads join
 // users for the author's username. Takes the caller's connection; throws
 // db::Error.

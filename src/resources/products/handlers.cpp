@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "resources/products/handlers.h"
 
 #include "resources/products/repository.h"

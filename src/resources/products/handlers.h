@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Products handlers. Reads are public (the same for everyone, so cacheable);
 // writes are admin-only.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Product: the representation of a catalogue item. Prices are integer cents,
 // never floating point. Plain values; not shared between threads.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Products repository: every SQL statement about the products table. Takes a
 // connection from the caller (which owns pooling and transactions); throws
 // db::Error (a taken SKU is ErrorKind::Duplicate).

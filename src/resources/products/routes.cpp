@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "resources/products/routes.h"
 
 #include "resources/products/handlers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A list handler's steps, shared by the resources' collection GETs: the
 // cursor key of the resource's lists, one pooled read of the page, and the
 // list envelope.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The page query of a validated list, shared by the resources' repositories:
 // what the request chose (sort, direction, page or cursor, search) in the
 // form db::fetchPage runs, around the SQL a repository gives.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Duplicate-key translation shared by the resources: a write that breaks a
 // unique key answers 409 CONFLICT naming the field, never a database error.
 // Each resource declares its unique keys once, as a table of UniqueKey.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Write steps shared by the resources' handlers. A resource declares once
 // what they need to know of it (Resource); they load the row a write changes
 // under a lock with the checks in their order (404, ownership, If-Match), and

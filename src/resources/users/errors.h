@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The unique keys of users besides the id: a write that would give a user
 // another's email or username answers 409 naming the field.
 #pragma once

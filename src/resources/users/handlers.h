@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Users handlers. Reads are open to any authenticated user (email hidden
 // from others); writes are self-or-admin, create and delete admin-only.
 #pragma once

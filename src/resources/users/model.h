@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // User: the representation of a user account. It has no password hash field,
 // so the hash can never be serialised: it only exists in the repository's
 // LoginRecord. Plain values; not shared between threads.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Users repository: every SQL statement about the users table. Takes a
 // connection from the caller (which owns pooling and transactions); throws
 // db::Error. The password hash only appears in LoginRecord and NewUser/Changes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How a database failure reaches the client: the HTTP contract of each kind.
 #include "app/db_errors.h"
 

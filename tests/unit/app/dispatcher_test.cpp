@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The request pipeline as pure code: a Dispatcher over a test route table,
 // fed with FastCGI-style params. There is no database: the pool's socket
 // does not exist, so a request that needs its caller's row gets 503.

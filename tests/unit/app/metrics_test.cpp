@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The metrics region and its text rendering, on regions the tests fill
 // directly; the output is read back with the strict parser the integration
 // test uses (tests/support/prometheus_text.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which FastCGI peers restd serves (FCGI_WEB_SERVER_ADDRS): listed addresses
 // on TCP, loopback only when the list is empty, anyone on a unix socket.
 #include <arpa/inet.h>

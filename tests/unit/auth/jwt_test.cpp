@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JWT HS256 against vectors computed elsewhere: the HS256 example token of
 // RFC 7515 appendix A.1 and signatures made by the openssl command line at
 // test time (HMAC-SHA256 itself: tests/unit/common/digest_test.cpp). Then the strictness of

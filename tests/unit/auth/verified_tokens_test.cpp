@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-thread cache of verified tokens: a hit needs the same bytes under
 // the same secret; a collision, a new secret or an oversized token is a miss.
 // (That a hit still obeys the clock is checked through the stack:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // base64url as tokens and cursors use it: no padding, one text per byte string.
 #include "common/base64.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SHA-256 against FIPS 180-2's examples and HMAC-SHA256 against RFC 4231's
 // test cases, including calls that interleave more keys than a thread keeps
 // keyed contexts for, so a reused or re-keyed context that kept stale state

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Log lines are built by hand (common/log.cpp); every one must still be a JSON
 // object that a strict parser reads back to the values given, whatever bytes
 // a client put in a path or an id.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pure half of list queries: the cursor codec, the LIKE pattern, and the
 // statements a PageQuery becomes (no database: pageSql, pageParams, countSql).
 #include "db/list_query.h"

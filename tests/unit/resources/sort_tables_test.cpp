@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sort tables of the real lists: a name `sort` takes and the column the
 // page SQL orders by are one declaration, so that no name can sort by
 // another column (or silently by the default one).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pure parts of the resources' shared steps: the page query a validated
 // list becomes, and which unique key a duplicate-key error names.
 #include <boost/test/unit_test.hpp>

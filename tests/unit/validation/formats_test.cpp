@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text formats a resource owns (validation::TextFormat): the validator runs
 // the resource's check and reports each rule it breaks, and the OpenAPI
 // document states the format from the same declaration.

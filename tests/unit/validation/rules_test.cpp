@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The validator against the resources' real rules: each field kind, the
 // required fields of each body mode, and the query of a collection GET.
 #include "resources/auth/rules.h"
