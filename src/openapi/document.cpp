@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "openapi/document.h"
 
 #include <rapidjson/stringbuffer.h>
@@ -708,6 +709,13 @@ std::string buildDocument(std::span<const Route> routes) {
     str(w, common::kVersion);
     key(w, "description");
     str(w, kDescription);
+    key(w, "license");
+    w.StartObject();
+    key(w, "name");
+    str(w, "Apache 2.0");
+    key(w, "identifier");
+    str(w, "Apache-2.0");
+    w.EndObject();
     w.EndObject();
 
     // Paths, in route-table order; methods of one path grouped.

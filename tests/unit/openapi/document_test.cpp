@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "openapi/document.h"
 
 #include <rapidjson/document.h>
@@ -47,6 +48,15 @@ BOOST_AUTO_TEST_CASE(the_route_table_is_fully_documented_and_every_route_appears
             BOOST_TEST(op["responses"].HasMember(std::to_string(r.doc.ok).c_str()));
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(the_document_names_the_license_of_the_project) {
+    rapidjson::Document doc;
+    doc.Parse(openapi::buildDocument(app::routeTable()).c_str());
+    BOOST_REQUIRE(!doc.HasParseError());
+    BOOST_REQUIRE(doc["info"].HasMember("license"));
+    BOOST_TEST(doc["info"]["license"]["identifier"].GetString() == std::string("Apache-2.0"));
+    BOOST_TEST(doc["info"]["license"]["name"].GetString() == std::string("Apache 2.0"));
 }
 
 BOOST_AUTO_TEST_CASE(an_undocumented_route_stops_the_build_of_the_document) {
