@@ -76,9 +76,13 @@ int Worker::run() {
     if (!config_.db.readHosts.empty()) replicas.emplace(config_.db, pool);
     auth::configureBcryptGate(config_.bcryptConcurrency);
     router::Router router(routeTable());
-    router::Services services{
-        config_,           pool,           std::chrono::steady_clock::now(), startedAt_,
-        openapiDocument(), metrics::render, replicas ? &*replicas : nullptr};
+    router::Services services{config_,
+                              pool,
+                              std::chrono::steady_clock::now(),
+                              startedAt_,
+                              openapiDocument(),
+                              metrics::render,
+                              replicas ? &*replicas : nullptr};
     Dispatcher dispatcher(router, services);
     const int threadCount = config_.threadsPerWorker;
     int epfd = epoll_create1(EPOLL_CLOEXEC);

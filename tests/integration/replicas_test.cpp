@@ -55,6 +55,17 @@ RestdOnCluster::Settings onReplica(const DbCluster& cluster) {
             {"DB_READ_RETRY_MS", std::string(kRetryMs)}};
 }
 
+// Whether the replica serves one of the lists sent meanwhile within `timeout`.
+bool replicaServesWithin(const Account& user, std::chrono::seconds timeout) {
+    const double before = replicaCheckouts();
+    return waitUntil(
+        [&] {
+            send("GET", "/api/v1/posts?limit=1", user.token);
+            return replicaCheckouts() > before;
+        },
+        timeout, 200ms);
+}
+
 // A user of the cluster's database (the stack's seeded accounts are not there).
 Account clusterUser() { return registerAccount("rp"); }
 
@@ -85,14 +96,8 @@ BOOST_AUTO_TEST_CASE(a_replica_that_stops_applying_is_passed_over_with_no_stale_
     BOOST_CHECK_EQUAL(found, 10);
     BOOST_CHECK_GE(passedOver("lagging") - lagging, 1);
     // Once it has applied again, it serves reads after DB_READ_RETRY_MS.
-    const double before = replicaCheckouts();
-    const bool back = waitUntil(
-        [&] {
-            send("GET", "/api/v1/posts?limit=1", user.token);
-            return replicaCheckouts() > before;
-        },
-        15s, 200ms);
-    BOOST_CHECK_MESSAGE(back, "the replica served no read within 15 s of catching up");
+    BOOST_CHECK_MESSAGE(replicaServesWithin(user, 15s),
+                        "the replica served no read within 15 s of catching up");
 }
 
 BOOST_AUTO_TEST_CASE(a_killed_replica_costs_no_failed_read_and_is_used_again_once_back) {
@@ -113,14 +118,8 @@ BOOST_AUTO_TEST_CASE(a_killed_replica_costs_no_failed_read_and_is_used_again_onc
     BOOST_CHECK_GE(passedOver("failed") - failed, 1);
 
     BOOST_REQUIRE_EQUAL(RestdOnCluster::cluster().run({"start-node", "2"}), 0);
-    const double before = replicaCheckouts();
-    const bool back = waitUntil(
-        [&] {
-            send("GET", "/api/v1/posts?limit=1", user.token);
-            return replicaCheckouts() > before;
-        },
-        20s, 200ms);
-    BOOST_CHECK_MESSAGE(back, "the restarted replica served no read within 20 s");
+    BOOST_CHECK_MESSAGE(replicaServesWithin(user, 20s),
+                        "the restarted replica served no read within 20 s");
 }
 
 BOOST_AUTO_TEST_CASE(db_hosts_skips_a_server_that_cannot_be_reached) {
