@@ -29,7 +29,7 @@ cursor_SRC         := db/cursor common/base64 common/digest common/key_set
 cursor_LIBS        := -lcrypto
 etag_SRC           := http/etag common/digest
 etag_LIBS          := -lcrypto
-env_file_SRC       := config/config common/key_set common/digest
+env_file_SRC       := config/config db/settings common/key_set common/digest
 env_file_LIBS      := -lcrypto
 
 # Every fuzz/targets/<name>.cpp is a target (fuzz/run lists them the same way).
