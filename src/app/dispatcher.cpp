@@ -52,7 +52,7 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
         return;
     }
     if (m.kind == router::Match::Kind::MethodNotAllowed) {
-        throw std::move(ApiError(405, "METHOD_NOT_ALLOWED",
+        throw std::move(ApiError(http::ErrorCode::MethodNotAllowed,
                                  "Method " + req.methodText() + " not allowed on " + req.path())
                             .withHeader("Allow", router::Router::allowHeader(m.allowed)));
     }
@@ -160,7 +160,7 @@ void Dispatcher::fail(const http::Request& req, http::Response& res,
     }
     log::error("unhandled exception", {{"requestId", req.requestId()}, {"error", e.what()}});
     if (services_.config.appEnv == config::AppEnv::Development) {
-        res.sendError(ApiError(500, "INTERNAL_ERROR", e.what()), req.requestId());
+        res.sendError(ApiError(http::ErrorCode::InternalError, e.what()), req.requestId());
     } else {
         res.sendError(ApiError::internal(), req.requestId());
     }

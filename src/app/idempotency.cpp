@@ -94,11 +94,11 @@ bool claim(db::Pool& pool, const Key& k, std::string_view requestId, http::Respo
             continue;
         }
         if (record->fingerprint != k.fingerprint) {
-            throw ApiError(422, "IDEMPOTENCY_KEY_MISMATCH",
+            throw ApiError(http::ErrorCode::IdempotencyKeyMismatch,
                            "This Idempotency-Key was used for a different request");
         }
         if (!record->status) {
-            throw std::move(ApiError(409, "IDEMPOTENCY_IN_PROGRESS",
+            throw std::move(ApiError(http::ErrorCode::IdempotencyInProgress,
                                      "A request with this Idempotency-Key is still running")
                                 .withHeader("Retry-After", "1"));
         }
@@ -109,7 +109,7 @@ bool claim(db::Pool& pool, const Key& k, std::string_view requestId, http::Respo
         res.setHeader("Idempotent-Replayed", "true");
         return false;
     }
-    throw std::move(ApiError(409, "IDEMPOTENCY_IN_PROGRESS",
+    throw std::move(ApiError(http::ErrorCode::IdempotencyInProgress,
                              "A request with this Idempotency-Key is still running")
                         .withHeader("Retry-After", "1"));
 }

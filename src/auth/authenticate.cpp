@@ -51,7 +51,7 @@ Claims verifyBearer(const http::Request& req, const common::KeySet& keys) {
     auto result = verifyRemembered(token, keys, now);
     if (auto* err = std::get_if<TokenError>(&result)) {
         if (*err == TokenError::Expired) {
-            throw std::move(ApiError(401, "TOKEN_EXPIRED", "Access token expired")
+            throw std::move(ApiError(http::ErrorCode::TokenExpired, "Access token expired")
                                 .withHeader("WWW-Authenticate",
                                             "Bearer error=\"invalid_token\", "
                                             "error_description=\"expired\""));

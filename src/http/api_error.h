@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // ApiError: the one exception type handlers throw to end a request with an
 // error envelope. The dispatcher is its only catch site; it turns the error into
-// {"success":false,"error","code","details","requestId"} with the given status.
+// {"success":false,"error","code","details","requestId"}, with the status of
+// its code (http/error_code.h).
 #pragma once
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "http/error_code.h"
 
 namespace restd::http {
 
@@ -20,15 +24,11 @@ struct FieldError {
 
 class ApiError : public std::runtime_error {
   public:
-    ApiError(int status, std::string code, const std::string& message,
-             std::vector<FieldError> details = {})
-        : std::runtime_error(message),
-          status_(status),
-          code_(std::move(code)),
-          details_(std::move(details)) {}
+    ApiError(ErrorCode code, const std::string& message, std::vector<FieldError> details = {})
+        : std::runtime_error(message), code_(code), details_(std::move(details)) {}
 
-    int status() const { return status_; }
-    const std::string& code() const { return code_; }
+    int status() const { return http::status(code_); }
+    std::string_view code() const { return http::name(code_); }
     const std::vector<FieldError>& details() const { return details_; }
     // Extra response headers (Allow, Retry-After, WWW-Authenticate).
     const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
@@ -38,33 +38,34 @@ class ApiError : public std::runtime_error {
     }
 
     static ApiError validation(std::vector<FieldError> details) {
-        return {400, "VALIDATION_ERROR", "Validation failed", std::move(details)};
+        return {ErrorCode::ValidationError, "Validation failed", std::move(details)};
     }
     static ApiError malformedBody(const std::string& message) {
-        return {400, "MALFORMED_BODY", message};
+        return {ErrorCode::MalformedBody, message};
     }
     static ApiError unauthorized(const std::string& message) {
         return std::move(
-            ApiError(401, "UNAUTHORIZED", message).withHeader("WWW-Authenticate", "Bearer"));
+            ApiError(ErrorCode::Unauthorized, message).withHeader("WWW-Authenticate", "Bearer"));
     }
-    static ApiError forbidden(const std::string& message) { return {403, "FORBIDDEN", message}; }
-    static ApiError notFound(const std::string& message) { return {404, "NOT_FOUND", message}; }
-    static ApiError conflict(const std::string& message) { return {409, "CONFLICT", message}; }
+    static ApiError forbidden(const std::string& message) {
+        return {ErrorCode::Forbidden, message};
+    }
+    static ApiError notFound(const std::string& message) { return {ErrorCode::NotFound, message}; }
+    static ApiError conflict(const std::string& message) { return {ErrorCode::Conflict, message}; }
     static ApiError payloadTooLarge(const std::string& message) {
-        return {413, "PAYLOAD_TOO_LARGE", message};
+        return {ErrorCode::PayloadTooLarge, message};
     }
     static ApiError unsupportedMediaType(const std::string& message) {
-        return {415, "UNSUPPORTED_MEDIA_TYPE", message};
+        return {ErrorCode::UnsupportedMediaType, message};
     }
     static ApiError unavailable(const std::string& message) {
         return std::move(
-            ApiError(503, "SERVICE_UNAVAILABLE", message).withHeader("Retry-After", "1"));
+            ApiError(ErrorCode::ServiceUnavailable, message).withHeader("Retry-After", "1"));
     }
-    static ApiError internal() { return {500, "INTERNAL_ERROR", "Internal server error"}; }
+    static ApiError internal() { return {ErrorCode::InternalError, "Internal server error"}; }
 
   private:
-    int status_;
-    std::string code_;
+    ErrorCode code_;
     std::vector<FieldError> details_;
     std::vector<std::pair<std::string, std::string>> headers_;
 };

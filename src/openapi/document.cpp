@@ -568,6 +568,8 @@ std::vector<int> errorStatuses(const Route& r) {
     }
     add(500);
     if (r.path != "/health") add(503);
+    // nginx's request rate limit covers every location (nginx/restd.conf).
+    add(429);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -717,6 +719,18 @@ std::string buildDocument(std::span<const Route> routes) {
     str(w, "Apache-2.0");
     w.EndObject();
     w.EndObject();
+
+    // Relative: the server that serves this document, whatever name clients
+    // reach it by (restd never learns its public URL).
+    key(w, "servers");
+    w.StartArray();
+    w.StartObject();
+    key(w, "url");
+    str(w, "/");
+    key(w, "description");
+    str(w, "The server this document was fetched from");
+    w.EndObject();
+    w.EndArray();
 
     // Paths, in route-table order; methods of one path grouped.
     key(w, "paths");

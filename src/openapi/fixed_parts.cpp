@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "http/error_code.h"
+
 namespace restd::openapi {
 
 const std::string_view kDescription =
@@ -59,7 +61,10 @@ constexpr std::string_view kComponents = R"json({
       "properties": {
         "success": {"enum": [false]},
         "error": {"type": "string"},
-        "code": {"type": "string"},
+        "code": {
+          "type": "string",
+          "description": "What went wrong, for clients to branch on (the message is for people). BAD_REQUEST, LENGTH_REQUIRED, URI_TOO_LONG, NOT_IMPLEMENTED, BAD_GATEWAY, GATEWAY_TIMEOUT and HTTP_VERSION_NOT_SUPPORTED come from nginx in front of restd. A new code is added only with a new minor version; clients should treat an unknown one by its status."
+        },
         "requestId": {"type": "string"},
         "details": {"type": "array", "items": {"$ref": "#/components/schemas/ErrorDetail"}}
       },
@@ -90,6 +95,13 @@ const rapidjson::Document& components() {
             throw std::logic_error(std::string("fixed OpenAPI components: ") +
                                    rapidjson::GetParseError_En(d.GetParseError()));
         }
+        // The codes come from the one table restd's errors are made from.
+        auto& a = d.GetAllocator();
+        rapidjson::Value codes(rapidjson::kArrayType);
+        for (const auto& c : http::kErrorCodes) {
+            codes.PushBack(rapidjson::StringRef(c.name.data(), c.name.size()), a);
+        }
+        d["schemas"]["Error"]["properties"]["code"].AddMember("enum", codes, a);
         return d;
     }();
     return kParsed;

@@ -83,7 +83,7 @@ struct Context {
         auto header = req.header("if-match");
         if (!header) return;
         if (!http::ifMatchHolds(*header, http::etagOf(http::renderData(writeData)))) {
-            throw http::ApiError(412, "PRECONDITION_FAILED",
+            throw http::ApiError(http::ErrorCode::PreconditionFailed,
                                  "The resource has changed since it was read (If-Match)");
         }
     }

@@ -1,6 +1,8 @@
 // Browser and document checks against a private stack (scripts/stack), run
 // by scripts/run-tests after the C++ suites:
-//   - the served OpenAPI document is valid OpenAPI 3.1 (swagger-parser);
+//   - the served OpenAPI document is valid OpenAPI 3.1 (swagger-parser), and
+//     Redocly CLI's recommended rules (redocly.yaml) find neither an error nor
+//     a warning in it;
 //   - /docs (Swagger UI, served by nginx under its CSP) shows every operation
 //     in headless Chromium, with no console error or CSP violation;
 //   - a page on an allowed CORS origin registers, logs in and reads /auth/me;
@@ -97,6 +99,31 @@ try {
     documentText = await response.text();
     const api = await SwaggerParser.validate(JSON.parse(documentText));
     assert(api.openapi === '3.1.0', `openapi is ${api.openapi}`);
+  });
+  await check('Redocly CLI lints the served document with no error or warning', async () => {
+    assert(documentText, 'no document (see the check above)');
+    const file = path.join(outDir, 'openapi.json');
+    fs.writeFileSync(file, documentText);
+    const redocly = path.join(repo, 'tests/browser/node_modules/.bin/redocly');
+    let output;
+    try {
+      output = execFileSync(redocly, ['lint', '--config', path.join(repo, 'tests/browser/redocly.yaml'),
+        '--format', 'json', file], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      });
+    } catch (error) {
+      // Exit status 1 is "errors found": the JSON report is still on stdout.
+      output = error.stdout || '';
+      if (!output) throw new Error(`redocly lint failed: ${error.stderr || error.message}`);
+    }
+    const report = JSON.parse(output);
+    const { errors, warnings } = report.totals;
+    const problems = report.problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} ` +
+      `(${p.location.map((l) => l.pointer).join(', ')})`);
+    assert(errors === 0 && warnings === 0,
+      `${errors} errors, ${warnings} warnings:\n${problems.join('\n')}`);
   });
   const operations = documentText
     ? Object.values(JSON.parse(documentText).paths).reduce((n, ops) => n + Object.keys(ops).length, 0)

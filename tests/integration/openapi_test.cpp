@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "../support/api.h"
@@ -133,6 +134,37 @@ BOOST_AUTO_TEST_CASE(document_is_served_bare_and_equals_restd_dash_dash_openapi)
     BOOST_CHECK_EQUAL(pclose(pipe.release()), 0);
     while (!printed.empty() && printed.back() == '\n') printed.pop_back();
     BOOST_CHECK_MESSAGE(printed == response.body, "restd --openapi differs from the served one");
+}
+
+// nginx writes its own error envelopes from a map in restd-http.conf; every code
+// there must be one the document promises clients, or a client's switch over
+// the enum meets a code it was told cannot happen.
+BOOST_AUTO_TEST_CASE(every_code_nginx_answers_with_is_in_the_error_enum) {
+    rapidjson::Document doc = fetchDocument();
+    const rapidjson::Value* codes = jsonAt(doc, "components.schemas.Error.properties.code.enum");
+    BOOST_REQUIRE(codes && codes->IsArray());
+    std::set<std::string> listed;
+    for (const auto& c : codes->GetArray()) listed.insert(c.GetString());
+
+    std::string conf = readFile(stack().repoRoot() / "nginx/restd-http.conf");
+    size_t start = conf.find("map $status $restd_error_code {");
+    BOOST_REQUIRE_MESSAGE(start != std::string::npos,
+                          "no $restd_error_code map in restd-http.conf");
+    size_t end = conf.find('}', start);
+    std::istringstream map(conf.substr(start, end - start));
+    std::string line;
+    std::getline(map, line);  // the map line itself
+    int seen = 0;
+    while (std::getline(map, line)) {
+        std::istringstream words(line);
+        std::string status, code;
+        if (!(words >> status >> code)) continue;
+        if (!code.empty() && code.back() == ';') code.pop_back();
+        ++seen;
+        BOOST_CHECK_MESSAGE(listed.contains(code), "nginx answers " << status << " with " << code
+                                                                    << ", which the enum lacks");
+    }
+    BOOST_CHECK_GE(seen, 10);
 }
 
 BOOST_AUTO_TEST_CASE(every_operation_has_a_summary_tag_and_declared_path_parameters) {

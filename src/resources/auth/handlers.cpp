@@ -36,7 +36,9 @@ const std::string& dummyHash(int cost) {
     return hash;
 }
 
-ApiError invalidCredentials() { return {401, "INVALID_CREDENTIALS", "Invalid email or password"}; }
+ApiError invalidCredentials() {
+    return {http::ErrorCode::InvalidCredentials, "Invalid email or password"};
+}
 
 ApiError invalidRefreshToken(const std::string& message) { return ApiError::unauthorized(message); }
 

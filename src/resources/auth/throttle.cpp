@@ -49,9 +49,9 @@ void refuseWhileBlocked(db::Connection& conn, std::string_view key) {
     if (!rows.next()) return;
     int64_t seconds = rows.getInt64(1);
     if (seconds < 1) seconds = 1;
-    throw std::move(
-        http::ApiError(429, "RATE_LIMITED", "Too many failed logins for this account; retry later")
-            .withHeader("Retry-After", std::to_string(seconds)));
+    throw std::move(http::ApiError(http::ErrorCode::RateLimited,
+                                   "Too many failed logins for this account; retry later")
+                        .withHeader("Retry-After", std::to_string(seconds)));
 }
 
 void recordFailure(db::Connection& conn, std::string_view key) {

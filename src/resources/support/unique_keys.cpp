@@ -7,7 +7,8 @@ namespace restd::support {
 
 http::ApiError conflictOn(const UniqueKey& key) {
     const std::string message(key.message);
-    return http::ApiError(409, "CONFLICT", message, {{std::string(key.field), message, "body"}});
+    return http::ApiError(http::ErrorCode::Conflict, message,
+                          {{std::string(key.field), message, "body"}});
 }
 
 const UniqueKey& keyOf(std::span<const UniqueKey> keys, std::string_view field) {

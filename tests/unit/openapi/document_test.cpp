@@ -4,9 +4,13 @@
 #include <rapidjson/document.h>
 
 #include <boost/test/unit_test.hpp>
+#include <set>
 #include <stdexcept>
+#include <string>
 
 #include "app/route_table.h"
+#include "http/api_error.h"
+#include "http/error_code.h"
 
 using namespace restd;
 using router::Route;
@@ -57,6 +61,34 @@ BOOST_AUTO_TEST_CASE(the_document_names_the_license_of_the_project) {
     BOOST_REQUIRE(doc["info"].HasMember("license"));
     BOOST_TEST(doc["info"]["license"]["identifier"].GetString() == std::string("Apache-2.0"));
     BOOST_TEST(doc["info"]["license"]["name"].GetString() == std::string("Apache 2.0"));
+}
+
+BOOST_AUTO_TEST_CASE(the_document_names_its_server_relative_to_where_it_was_fetched) {
+    rapidjson::Document doc;
+    doc.Parse(openapi::buildDocument(app::routeTable()).c_str());
+    BOOST_REQUIRE(!doc.HasParseError());
+    BOOST_REQUIRE(doc.HasMember("servers") && doc["servers"].IsArray());
+    BOOST_REQUIRE_EQUAL(doc["servers"].Size(), 1u);
+    BOOST_TEST(doc["servers"][0]["url"].GetString() == std::string("/"));
+}
+
+BOOST_AUTO_TEST_CASE(the_error_schema_lists_every_error_code_once) {
+    rapidjson::Document doc;
+    doc.Parse(openapi::buildDocument(app::routeTable()).c_str());
+    BOOST_REQUIRE(!doc.HasParseError());
+    const auto& code = doc["components"]["schemas"]["Error"]["properties"]["code"];
+    BOOST_REQUIRE(code.HasMember("enum") && code["enum"].IsArray());
+    std::set<std::string> listed;
+    for (const auto& v : code["enum"].GetArray()) listed.insert(v.GetString());
+    BOOST_TEST(listed.size() == code["enum"].Size(), "a code is listed twice");
+    BOOST_TEST(listed.size() == http::kErrorCodes.size());
+    for (const auto& c : http::kErrorCodes) {
+        BOOST_TEST(listed.contains(std::string(c.name)), c.name << " is not in the enum");
+    }
+    // What ApiError writes is what the enum lists.
+    BOOST_TEST(http::ApiError::conflict("x").code() == "CONFLICT");
+    BOOST_TEST(http::ApiError::conflict("x").status() == 409);
+    BOOST_TEST(http::ApiError(http::ErrorCode::TokenExpired, "x").status() == 401);
 }
 
 BOOST_AUTO_TEST_CASE(an_undocumented_route_stops_the_build_of_the_document) {
