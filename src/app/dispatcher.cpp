@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "db/error.h"
 #include "http/etag.h"
+#include "router/deprecation.h"
 
 namespace restd::app {
 
@@ -23,6 +24,12 @@ Served Dispatcher::serve(http::Request& req, http::Response& res) const {
         route(req, res, served);
     } catch (const std::exception& e) {
         fail(req, res, e);
+    }
+    // On errors too: a client should learn it calls a route on its way out
+    // whatever the answer.
+    if (served.deprecation) {
+        for (const auto& [name, value] : router::deprecationHeaders(*served.deprecation))
+            res.setHeader(name, value);
     }
     cors_.apply(req, res);
     res.setHeader("X-Request-ID", req.requestId());
@@ -57,6 +64,7 @@ void Dispatcher::route(http::Request& req, http::Response& res, Served& served) 
                             .withHeader("Allow", router::Router::allowHeader(m.allowed)));
     }
     served.route = m.route->path;
+    if (m.route->deprecation) served.deprecation = &m.route->deprecation;
 
     http::Body body;
     bool carriesBody = req.method() == Method::Post || req.method() == Method::Put ||

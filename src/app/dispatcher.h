@@ -18,6 +18,8 @@ namespace restd::app {
 struct Served {
     std::string_view route;         // matched pattern ("/api/v1/users/{id}"), empty if none
     std::optional<int64_t> userId;  // the authenticated caller, if any
+    const router::Deprecation* deprecation =
+        nullptr;  // the matched route's, if it is on its way out
 };
 
 class Dispatcher {

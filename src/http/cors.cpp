@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kAllowHeaders =
     "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID, Idempotency-Key";
 constexpr std::string_view kExposeHeaders =
-    "ETag, Location, X-Request-ID, Retry-After, Idempotent-Replayed";
+    "ETag, Location, X-Request-ID, Retry-After, Idempotent-Replayed, Deprecation, Sunset, Link";
 }  // namespace
 
 Cors::Cors(std::vector<std::string> allowedOrigins) : origins_(std::move(allowedOrigins)) {}

@@ -609,9 +609,23 @@ void writeOperation(Writer& w, const Route& r, Components& components) {
     str(w, r.doc.summary);
     std::string about(r.doc.description);
     if (r.list) about += (about.empty() ? "" : "\n\n") + std::string(kListQueryRule);
+    if (r.deprecation) {
+        about += (about.empty() ? "" : "\n\n") +
+                 std::string(
+                     "**Deprecated.** Its responses carry `Deprecation` (since when), "
+                     "`Sunset` (when it stops answering) and `Link`");
+        if (!r.deprecation.successor.empty()) {
+            about += " naming its successor, `" + std::string(r.deprecation.successor) + "`";
+        }
+        about += ".";
+    }
     if (!about.empty()) {
         key(w, "description");
         str(w, about);
+    }
+    if (r.deprecation) {
+        key(w, "deprecated");
+        w.Bool(true);
     }
     key(w, "tags");
     w.StartArray();
@@ -728,7 +742,12 @@ std::string buildDocument(std::span<const Route> routes) {
     key(w, "url");
     str(w, "/");
     key(w, "description");
-    str(w, "The server this document was fetched from");
+    str(w,
+        "The server this document was fetched from: whichever deployment (production, "
+        "staging or local) serves it");
+    // The API is meant for clients outside the operator's network.
+    key(w, "x-internal");
+    w.Bool(false);
     w.EndObject();
     w.EndArray();
 

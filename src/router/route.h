@@ -4,6 +4,7 @@
 // the generic steps each entry asks for; the OpenAPI document is built from them.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <span>
 #include <string_view>
@@ -47,6 +48,16 @@ enum class Idempotency { Honoured, Ignored };
 // read of a write's unit of work, stays on the primary.
 enum class Reads { Primary, Replica };
 
+// A route on its way out (docs/api.md, "Versions, deprecation and Link"):
+// every response of a route with `since` set carries Deprecation, Sunset and
+// Link (router/deprecation.h), and the OpenAPI document marks it deprecated.
+struct Deprecation {
+    int64_t since = 0;                // Unix time it was deprecated; 0: it is not
+    int64_t sunset = 0;               // Unix time it stops answering
+    std::string_view successor = {};  // the path that replaces it
+    explicit operator bool() const { return since != 0; }
+};
+
 struct Context;  // router/context.h
 using Handler = void (*)(Context&);
 
@@ -73,6 +84,7 @@ struct Route {
     Reads reads = Reads::Primary;
     Handler handle = nullptr;
     RouteDoc doc;
+    Deprecation deprecation = {};
 };
 
 // Whether restd keeps a record for the route's Idempotency-Key: POST routes

@@ -25,6 +25,7 @@ inline router::Route testRoute(router::Method method, std::string_view path, rou
 
 std::span<const router::Route> crashRoutes();       // crash.cpp
 std::span<const router::Route> injectableRoutes();  // injectable.cpp
+std::span<const router::Route> deprecatedRoutes();  // deprecated.cpp
 
 // Every group above.
 std::span<const router::Route> routes();

@@ -79,8 +79,8 @@ BOOST_AUTO_TEST_CASE(an_allowed_origin_is_echoed_with_credentials) {
         BOOST_TEST(res.header("Vary").value_or("") == "Origin");
         // A browser script may read these response headers.
         auto exposed = items(res.header("Access-Control-Expose-Headers").value_or(""));
-        for (std::string_view name :
-             {"ETag", "Location", "X-Request-ID", "Retry-After", "Idempotent-Replayed"}) {
+        for (std::string_view name : {"ETag", "Location", "X-Request-ID", "Retry-After",
+                                      "Idempotent-Replayed", "Deprecation", "Sunset", "Link"}) {
             BOOST_TEST(contains(exposed, name), name);
         }
         // Not a preflight: no method, header or max-age answers.

@@ -91,6 +91,24 @@ BOOST_AUTO_TEST_CASE(the_error_schema_lists_every_error_code_once) {
     BOOST_TEST(http::ApiError(http::ErrorCode::TokenExpired, "x").status() == 401);
 }
 
+BOOST_AUTO_TEST_CASE(a_deprecated_route_is_marked_and_names_its_successor) {
+    Route old = documented();
+    old.deprecation = {.since = 1767225600, .sunset = 1798761600, .successor = "/x2/{id}"};
+    rapidjson::Document doc;
+    doc.Parse(openapi::buildDocument(std::span<const Route>(&old, 1)).c_str());
+    BOOST_REQUIRE(!doc.HasParseError());
+    const auto& op = doc["paths"]["/x/{id}"]["get"];
+    BOOST_REQUIRE(op.HasMember("deprecated"));
+    BOOST_TEST(op["deprecated"].GetBool());
+    BOOST_TEST(std::string(op["description"].GetString()).find("`/x2/{id}`") != std::string::npos);
+
+    rapidjson::Document current;
+    current.Parse(openapi::buildDocument(app::routeTable()).c_str());
+    for (const auto& path : current["paths"].GetObject())
+        for (const auto& operation : path.value.GetObject())
+            BOOST_TEST(!operation.value.HasMember("deprecated"), path.name.GetString());
+}
+
 BOOST_AUTO_TEST_CASE(an_undocumented_route_stops_the_build_of_the_document) {
     Route ok = documented();
     BOOST_CHECK_NO_THROW(openapi::buildDocument(std::span<const Route>(&ok, 1)));
