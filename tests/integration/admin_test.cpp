@@ -305,4 +305,21 @@ BOOST_AUTO_TEST_CASE(a_database_it_cannot_use_exits_1_with_the_reason) {
     BOOST_TEST(usersWithEmail(email) == 0);
 }
 
+// The server's settings, checked as the server checks them: an env file
+// restd would not start with stops the command before any work.
+BOOST_AUTO_TEST_CASE(an_invalid_configuration_exits_2_naming_the_setting) {
+    const std::string email = uniqueEmail("admc");
+    CommandResult r =
+        restdAdmin({"create-user", "--email", email, "--username", uniqueName("admc")},
+                   std::string(kPassword) + "\n", envFileWith("BCRYPT_COST", "99"));
+    BOOST_TEST(r.status == 2, r.summary());
+    BOOST_TEST(r.output.starts_with("restd admin: configuration error: "), r.output);
+    BOOST_TEST(r.output.find("BCRYPT_COST") != std::string::npos, r.output);
+    CommandResult missing = restdAdmin({"revoke-sessions", "--id", "1"}, std::nullopt,
+                                       (stack().stackDir() / "no-such.env").string());
+    BOOST_TEST(missing.status == 2, missing.summary());
+    BOOST_TEST(missing.output.find("RESTD_ENV_FILE") != std::string::npos, missing.output);
+    BOOST_TEST(usersWithEmail(email) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
