@@ -7,8 +7,10 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "admin/commands.h"
 #include "app/master.h"
 #include "app/route_table.h"
 #include "auth/password.h"
@@ -25,6 +27,8 @@ constexpr const char* kUsage =
     "                              (at the BCRYPT_COST restd would use: the file\n"
     "                              RESTD_ENV_FILE names, else the environment, else 12)\n"
     "       restd --check-config   validate the configuration and exit\n"
+    "       restd admin COMMAND    create-user, set-password, revoke-sessions: accounts\n"
+    "                              on the server's database (restd admin --help)\n"
     "       restd --openapi        print the OpenAPI document (no database needed)\n"
     "       restd --version\n";
 
@@ -83,6 +87,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (arg == "--hash-password") return hashPassword();
+    if (arg == "admin") {
+        std::vector<std::string_view> args(argv + 2, argv + argc);
+        return restd::admin::run(args);
+    }
     if (arg == "--openapi") {
         std::cout << restd::app::openapiDocument() << "\n";
         return 0;

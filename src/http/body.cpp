@@ -44,8 +44,8 @@ int hexValue(char c) {
     return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
 }
 
-// Unicode Table 3-7 (well-formed UTF-8): no overlongs, surrogates or code points
-// above U+10FFFF.
+}  // namespace
+
 bool validUtf8(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* end = p + s.size();
@@ -79,6 +79,8 @@ bool validUtf8(std::string_view s) {
     }
     return true;
 }
+
+namespace {
 
 struct Param {
     std::string_view name;

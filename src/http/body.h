@@ -34,6 +34,10 @@ struct Body {
     FormFields fields;         // Kind::Form (urlencoded or multipart), in body order
 };
 
+// Unicode Table 3-7 (well-formed UTF-8): no overlongs, surrogates or code
+// points above U+10FFFF.
+bool validUtf8(std::string_view s);
+
 // Percent-decoding; `plusIsSpace` for form encoding. nullopt on a bad escape or
 // when the result is not valid UTF-8.
 std::optional<std::string> percentDecode(std::string_view in, bool plusIsSpace);

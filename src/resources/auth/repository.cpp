@@ -58,8 +58,8 @@ void revokeFamily(db::Connection& conn, std::string_view familyId) {
     conn.prepare(kRevokeFamily).bind(familyId).execute();
 }
 
-void revokeAllOfUser(db::Connection& conn, int64_t userId) {
-    conn.prepare(kRevokeAllOfUser).bind(userId).execute();
+uint64_t revokeAllOfUser(db::Connection& conn, int64_t userId) {
+    return conn.prepare(kRevokeAllOfUser).bind(userId).execute();
 }
 
 void deleteExpiredOfUser(db::Connection& conn, int64_t userId) {

@@ -27,7 +27,8 @@ std::optional<TokenRow> findForUpdate(db::Connection& conn, std::string_view tok
 std::optional<std::string> findFamily(db::Connection& conn, std::string_view tokenHash);
 void markSpent(db::Connection& conn, int64_t id);
 void revokeFamily(db::Connection& conn, std::string_view familyId);
-void revokeAllOfUser(db::Connection& conn, int64_t userId);
+// Returns how many were still live.
+uint64_t revokeAllOfUser(db::Connection& conn, int64_t userId);
 void deleteExpiredOfUser(db::Connection& conn, int64_t userId);
 
 }  // namespace restd::auth_tokens::repository

@@ -19,6 +19,7 @@ const db::RowQuery kById{.select = kSelect, .from = "users u", .where = "u.id = 
 const std::string kFindById =
     kSelect + " FROM " + std::string(kById.from) + " WHERE " + std::string(kById.where);
 const std::string kFindByEmail = kSelect + ", u.password_hash FROM users u WHERE u.email = ?";
+const std::string kFindByUsername = kSelect + " FROM users u WHERE u.username = ?";
 const std::string kFindWithHash = kSelect + ", u.password_hash FROM users u WHERE u.id = ?";
 
 // The unique keys compare with the column's collation: so do these.
@@ -73,6 +74,12 @@ std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view em
     db::Rows rows = conn.prepare(kFindByEmail).bind(email).query();
     if (!rows.next()) return std::nullopt;
     return LoginRecord{readUser(rows), rows.getString(kUserColumns + 1)};
+}
+
+std::optional<User> findByUsername(db::Connection& conn, std::string_view username) {
+    db::Rows rows = conn.prepare(kFindByUsername).bind(username).query();
+    if (!rows.next()) return std::nullopt;
+    return readUser(rows);
 }
 
 std::optional<LoginRecord> findWithHash(db::Connection& conn, int64_t id, db::Lock lock) {

@@ -23,6 +23,8 @@ struct LoginRecord {
     std::string passwordHash;
 };
 std::optional<LoginRecord> findByEmail(db::Connection& conn, std::string_view email);
+// By username, compared as the unique key compares it (case ignored).
+std::optional<User> findByUsername(db::Connection& conn, std::string_view username);
 std::optional<LoginRecord> findWithHash(db::Connection& conn, int64_t id,
                                         db::Lock lock = db::Lock::None);
 
