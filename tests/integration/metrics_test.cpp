@@ -44,17 +44,17 @@ prom::Exposition scrape() {
 
 double requestsTotal(const prom::Exposition& e, const std::string& route, const std::string& method,
                      const std::string& status) {
-    return e.valueOr0("http_requests_total",
+    return e.valueOr0("restd_http_requests_total",
                       {{"route", route}, {"method", method}, {"status", status}});
 }
 
 double durationCount(const prom::Exposition& e, const std::string& route) {
-    return e.valueOr0("http_request_duration_seconds_count", {{"route", route}});
+    return e.valueOr0("restd_http_request_duration_seconds_count", {{"route", route}});
 }
 
 double poolConnections(const prom::Exposition& e) {
-    return e.valueOr0("db_pool_connections", {{"state", "in_use"}}) +
-           e.valueOr0("db_pool_connections", {{"state", "idle"}});
+    return e.valueOr0("restd_db_pool_connections", {{"state", "in_use"}}) +
+           e.valueOr0("restd_db_pool_connections", {{"state", "idle"}});
 }
 
 double crashes(const prom::Exposition& e) {
@@ -108,8 +108,8 @@ BOOST_AUTO_TEST_CASE(metrics_is_strict_prometheus_text_with_every_family) {
         BOOST_CHECK_MESSAGE(f && f->type == type && !f->help.empty(),
                             name << " is missing, not a " << type << " or without HELP");
     }
-    BOOST_CHECK(e.value("db_pool_connections", {{"state", "in_use"}}).has_value());
-    BOOST_CHECK(e.value("db_pool_connections", {{"state", "idle"}}).has_value());
+    BOOST_CHECK(e.value("restd_db_pool_connections", {{"state", "in_use"}}).has_value());
+    BOOST_CHECK(e.value("restd_db_pool_connections", {{"state", "idle"}}).has_value());
     BOOST_CHECK_EQUAL(e.valueOr0("restd_workers"), stack().workers());
     // The master and its workers: well above one process's few MB and fds.
     BOOST_CHECK_GT(e.valueOr0("process_resident_memory_bytes"), 1e6);
@@ -177,8 +177,9 @@ BOOST_AUTO_TEST_CASE(requests_raise_their_series_by_exactly_their_number_summed_
     // The histogram saw the same requests (GET and HEAD; the parser already
     // checked cumulative buckets and +Inf == _count).
     BOOST_CHECK_EQUAL(durationCount(after, "/health") - durationCount(before, "/health"), sent + 1);
-    BOOST_CHECK_GT(after.valueOr0("http_request_duration_seconds_sum", {{"route", "/health"}}),
-                   before.valueOr0("http_request_duration_seconds_sum", {{"route", "/health"}}));
+    BOOST_CHECK_GT(
+        after.valueOr0("restd_http_request_duration_seconds_sum", {{"route", "/health"}}),
+        before.valueOr0("restd_http_request_duration_seconds_sum", {{"route", "/health"}}));
 }
 
 BOOST_AUTO_TEST_CASE(a_killed_worker_is_counted_keeps_its_counts_and_takes_its_pool_gauges) {
