@@ -401,7 +401,7 @@ std::string Region::render(const ProcessStats& process,
     if (queue) out.sample("restd_listen_queue_length", {}, queue->length);
     out.family("restd_listen_queue_length_max", "gauge",
                "The longest listen queue seen since the master started (sampled by the master "
-               "every 250 ms and at each scrape).");
+               "four times a second and at each scrape).");
     out.sample("restd_listen_queue_length_max", {},
                std::max(shared_->listenQueueMax.load(kRelaxed), queue ? queue->length : 0));
     out.family("restd_listen_backlog", "gauge",
