@@ -340,7 +340,7 @@ BOOST_AUTO_TEST_CASE(each_host_answers_scrapes_and_health_checks_on_its_own_path
 }
 
 // php-fpm's active processes, max children reached and slow requests: seven
-// posts held three seconds each by a trigger occupy all but one of the
+// posts held four seconds each by a trigger occupy all but one of the
 // stack's accept threads (WORKERS x THREADS_PER_WORKER = 8), so one worker
 // has all of its threads busy; the scrapes go straight to the socket, where
 // the worker with the idle thread takes them.
@@ -350,7 +350,7 @@ BOOST_AUTO_TEST_CASE(held_requests_show_busy_threads_max_threads_reached_and_slo
     const api::Account author = api::registerAccount("mheld");
     api::Trigger hold("test_metrics_hold",
                       "BEFORE INSERT ON posts FOR EACH ROW BEGIN IF NEW.author_id = " +
-                          std::to_string(author.id) + " THEN DO SLEEP(3); END IF; END");
+                          std::to_string(author.id) + " THEN DO SLEEP(4); END IF; END");
     const prom::Exposition before = scrapeDirect();
     const size_t logOffset = restdLog().size();
 
@@ -366,7 +366,7 @@ BOOST_AUTO_TEST_CASE(held_requests_show_busy_threads_max_threads_reached_and_slo
         });
     }
     // Until a scrape finds a worker with every thread busy (the posts last
-    // three seconds: long enough for the scrapes to see it).
+    // four seconds: long enough for the scrapes to see it).
     prom::Exposition during;
     bool full = waitUntil(
         [&] {
@@ -376,7 +376,7 @@ BOOST_AUTO_TEST_CASE(held_requests_show_busy_threads_max_threads_reached_and_slo
             }
             return false;
         },
-        2500ms, 50ms);
+        3500ms, 50ms);
     for (auto& post : posts) post.join();
     for (int status : statuses) BOOST_CHECK_EQUAL(status, 201);
     BOOST_REQUIRE_MESSAGE(
