@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "app/dispatcher.h"
+#include "app/metrics.h"
 #include "app/watchdog.h"
 #include "app/worker.h"
 #include "common/log.h"
@@ -104,6 +105,7 @@ struct Shared {
 
     // Stops accepting; kept connections are handed over.
     void retire() {
+        metrics::setAcceptThreads(0);  // none of them idle for new connections now
         handOver.store(true);
         stopping.store(true);
         wake(stopFd);
@@ -111,6 +113,7 @@ struct Shared {
     // Stops accepting; kept connections get one more request, then are closed
     // (nobody would take them).
     void stop() {
+        metrics::setAcceptThreads(0);
         handOver.store(false);
         lingerUntil.store((Clock::now() + kKeptConnectionLinger).time_since_epoch().count());
         stopping.store(true);

@@ -16,15 +16,22 @@
 
 namespace restd::app {
 
-// Logs the request `req`, answered with `status`, that started at `started`.
+// A request's duration in milliseconds as the log shows it (to the microsecond).
+inline double durationMs(std::chrono::nanoseconds took) {
+    double ms = std::chrono::duration<double, std::milli>(took).count();
+    return static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000;
+}
+
+// Longer than SLOW_REQUEST_MS: a "slow request" line and restd_slow_requests_total.
+inline bool slowRequest(const config::Config& config, std::chrono::nanoseconds took) {
+    return config.slowRequestMs > 0 && durationMs(took) > config.slowRequestMs;
+}
+
+// Logs the request `req`, answered with `status`, that took `took`.
 [[gnu::always_inline]] inline void logRequest(const config::Config& config,
                                               const http::Request& req, int status,
-                                              const Served& served,
-                                              std::chrono::steady_clock::time_point started) {
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-            .count();
-    ms = static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000;
+                                              const Served& served, std::chrono::nanoseconds took) {
+    const double ms = durationMs(took);
     log::Field userId = served.userId ? log::Field("userId", static_cast<int64_t>(*served.userId))
                                       : log::Field("userId", nullptr);
     log::info("request", {{"requestId", req.requestId()},
@@ -34,7 +41,7 @@ namespace restd::app {
                           {"status", status},
                           {"durationMs", ms},
                           userId});
-    if (config.slowRequestMs > 0 && ms > config.slowRequestMs) {
+    if (slowRequest(config, took)) {
         log::warn("slow request", {{"requestId", req.requestId()},
                                    {"method", req.methodText()},
                                    {"route", served.route},

@@ -117,11 +117,22 @@ void writeResponse(FCGX_Request& fcgi, const http::Response& res, std::string& o
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
 }
 
+// Counts the accept thread busy in the worker's metrics slot for as long as
+// it serves the request.
+class BusyThread {
+  public:
+    BusyThread() { metrics::requestStarted(); }
+    ~BusyThread() { metrics::requestFinished(); }
+    BusyThread(const BusyThread&) = delete;
+    BusyThread& operator=(const BusyThread&) = delete;
+};
+
 }  // namespace
 
 void serveOne(const config::Config& config, const Dispatcher& dispatcher, InFlight& slot,
               FCGX_Request& fcgi, http::Response& res, std::string& out) {
     auto started = Clock::now();
+    BusyThread busyThread;
     http::Request req = http::Request::fromEnvironment(fcgi.envp);
     req.setRequestId(http::pickRequestId(req));
     InFlightScope busy(slot, req, started);
@@ -129,9 +140,10 @@ void serveOne(const config::Config& config, const Dispatcher& dispatcher, InFlig
 
     Served served = dispatcher.serve(req, res);
     writeResponse(fcgi, res, out);
-    metrics::recordRequest(served.route, req.method(), res.status(),
-                           std::chrono::steady_clock::now() - started);
-    logRequest(config, req, res.status(), served, started);
+    const std::chrono::nanoseconds took = Clock::now() - started;
+    metrics::recordRequest(served.route, req.method(), res.status(), took,
+                           slowRequest(config, took));
+    logRequest(config, req, res.status(), served, took);
 }
 
 }  // namespace restd::app

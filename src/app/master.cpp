@@ -391,7 +391,7 @@ int Master::run() {
                {"threadsPerWorker", config_.threadsPerWorker},
                {"requestTimeoutSeconds", config_.requestTimeoutSeconds},
                {"watchdogMs", ms(watchdogEvery_ * 2)}});
-    metrics::init();  // before the first fork: every worker inherits the region
+    metrics::init(socket_.fd);  // before the first fork: every worker inherits the region
     watchdog();
     for (int i = 0; i < config_.workers; ++i) spawn();
 
@@ -421,6 +421,8 @@ int Master::run() {
         if (reloadAsked) reload();
         supervise();
         watchdog();
+        // Between two scrapes too: the longest queue is the one no scrape saw.
+        metrics::sampleListenQueue();
     }
 }
 

@@ -161,6 +161,8 @@ struct alignas(64) Slot {  // one cache line per worker
     std::atomic<pid_t> pid{0};
     std::atomic<int32_t> inUse{0};
     std::atomic<int32_t> idle{0};
+    std::atomic<int32_t> threads{0};  // accept threads taking requests
+    std::atomic<int32_t> busy{0};     // of those, serving one
 };
 }  // namespace
 
@@ -172,8 +174,11 @@ struct Region::Shared {
     std::atomic<uint64_t> checkouts[2]{};          // primary, replica
     std::atomic<uint64_t> replicaPassedOver[2]{};  // lagging, failed
     std::atomic<uint64_t> cpuReportedMicros{0};    // see monotonicCpuSeconds()
-    pid_t masterPid = 0;                           // written once, before forking
-    double startTimeSeconds = 0;                   //
+    std::atomic<uint64_t> maxThreadsReached{0};
+    std::atomic<uint64_t> slowRequests{0};
+    std::atomic<uint64_t> listenQueueMax{0};
+    pid_t masterPid = 0;          // written once, before forking
+    double startTimeSeconds = 0;  //
     Slot slots[kMaxWorkerSlots];
 };
 
@@ -212,12 +217,13 @@ std::atomic<uint64_t>& Region::durationSumMicros(size_t route) const {
 }
 
 void Region::recordRequest(std::string_view route, http::Method method, int status,
-                           std::chrono::nanoseconds took) {
+                           std::chrono::nanoseconds took, bool slow) {
     const size_t r = routeIndex(route);
     const int m = std::clamp(static_cast<int>(method), 0, kMethodCount - 1);
     requests(r, m, statusIndex(status)).fetch_add(1, kRelaxed);
     durationBucket(r, bucketIndex(kDurationBuckets, took)).fetch_add(1, kRelaxed);
     durationSumMicros(r).fetch_add(roundedMicros(took), kRelaxed);
+    if (slow) shared_->slowRequests.fetch_add(1, kRelaxed);
 }
 
 void Region::observePoolWait(std::chrono::nanoseconds waited) {
@@ -257,6 +263,8 @@ void Region::releaseSlot(pid_t pid) {
         if (slot.pid.load() != pid) continue;
         slot.inUse.store(0);
         slot.idle.store(0);
+        slot.threads.store(0);
+        slot.busy.store(0);
         slot.pid.store(0);  // last: a new owner finds zeroed gauges
     }
 }
@@ -265,6 +273,31 @@ void Region::setPoolConnections(int slot, int inUse, int idle) {
     if (slot < 0 || slot >= kMaxWorkerSlots) return;
     shared_->slots[slot].inUse.store(inUse, kRelaxed);
     shared_->slots[slot].idle.store(idle, kRelaxed);
+}
+
+void Region::setAcceptThreads(int slot, int threads) {
+    if (slot < 0 || slot >= kMaxWorkerSlots) return;
+    shared_->slots[slot].threads.store(threads, kRelaxed);
+}
+
+void Region::requestStarted(int slot) {
+    if (slot < 0 || slot >= kMaxWorkerSlots) return;
+    Slot& s = shared_->slots[slot];
+    const int32_t busy = s.busy.fetch_add(1, kRelaxed) + 1;
+    const int32_t threads = s.threads.load(kRelaxed);
+    if (threads > 0 && busy >= threads) shared_->maxThreadsReached.fetch_add(1, kRelaxed);
+}
+
+void Region::requestFinished(int slot) {
+    if (slot < 0 || slot >= kMaxWorkerSlots) return;
+    shared_->slots[slot].busy.fetch_sub(1, kRelaxed);
+}
+
+void Region::observeListenQueue(const ListenQueue& queue) {
+    uint64_t seen = shared_->listenQueueMax.load(kRelaxed);
+    while (seen < queue.length &&
+           !shared_->listenQueueMax.compare_exchange_weak(seen, queue.length, kRelaxed)) {
+    }
 }
 
 std::vector<pid_t> Region::processes() const {
@@ -284,14 +317,15 @@ double Region::monotonicCpuSeconds(double measured) {
     return static_cast<double>(std::max(reported, micros)) / 1e6;
 }
 
-std::string Region::render(const ProcessStats& process) const {
+std::string Region::render(const ProcessStats& process,
+                           const std::optional<ListenQueue>& queue) const {
     Exposition out;
     const size_t routeSlots = routes_.size() + 1;
     auto routeName = [this](size_t r) -> std::string_view {
         return r < routes_.size() ? std::string_view(routes_[r]) : kUnmatchedRoute;
     };
 
-    out.family("http_requests_total", "counter",
+    out.family("restd_http_requests_total", "counter",
                "Requests served, by route pattern, method and status, summed over all workers.");
     for (size_t r = 0; r < routeSlots; ++r) {
         for (int m = 0; m < kMethodCount; ++m) {
@@ -299,7 +333,7 @@ std::string Region::render(const ProcessStats& process) const {
                 uint64_t n = requests(r, m, s).load(kRelaxed);
                 if (n == 0) continue;
                 std::string status = s < kStatuses.size() ? std::to_string(kStatuses[s]) : "other";
-                out.sample("http_requests_total",
+                out.sample("restd_http_requests_total",
                            {{"route", routeName(r)},
                             {"method", http::methodName(static_cast<http::Method>(m))},
                             {"status", status}},
@@ -308,7 +342,7 @@ std::string Region::render(const ProcessStats& process) const {
         }
     }
 
-    out.family("http_request_duration_seconds", "histogram",
+    out.family("restd_http_request_duration_seconds", "histogram",
                "Time from receiving a request to writing its response, by route pattern.");
     for (size_t r = 0; r < routeSlots; ++r) {
         bool seen = false;
@@ -316,45 +350,93 @@ std::string Region::render(const ProcessStats& process) const {
             seen = durationBucket(r, b).load(kRelaxed) != 0;
         if (!seen) continue;
         const Label route[] = {{"route", routeName(r)}};
-        out.histogram("http_request_duration_seconds", route, kDurationBuckets,
+        out.histogram("restd_http_request_duration_seconds", route, kDurationBuckets,
                       &durationBucket(r, 0), durationSumMicros(r).load(kRelaxed));
     }
 
-    uint64_t inUse = 0, idle = 0, workers = 0;
-    for (const Slot& slot : shared_->slots) {
+    struct Live {
+        int slot;
+        uint64_t busy, idle;
+    };
+    std::vector<Live> live;
+    uint64_t inUse = 0, idle = 0, inFlight = 0;
+    for (int i = 0; i < kMaxWorkerSlots; ++i) {
+        const Slot& slot = shared_->slots[i];
         if (slot.pid.load() == 0) continue;
-        ++workers;
         inUse += static_cast<uint64_t>(std::max(0, slot.inUse.load(kRelaxed)));
         idle += static_cast<uint64_t>(std::max(0, slot.idle.load(kRelaxed)));
+        const int32_t busy = std::max(0, slot.busy.load(kRelaxed));
+        const int32_t threads = slot.threads.load(kRelaxed);
+        live.push_back(
+            {i, static_cast<uint64_t>(busy), static_cast<uint64_t>(std::max(0, threads - busy))});
+        inFlight += static_cast<uint64_t>(busy);
     }
-    out.family("db_pool_connections", "gauge",
-               "Database connections of the live workers' pools, by state.");
-    out.sample("db_pool_connections", {{"state", "in_use"}}, inUse);
-    out.sample("db_pool_connections", {{"state", "idle"}}, idle);
 
-    out.family("db_pool_wait_seconds", "histogram",
+    out.family("restd_requests_in_flight", "gauge",
+               "Requests being served by the live workers, this scrape included.");
+    out.sample("restd_requests_in_flight", {}, inFlight);
+
+    out.family("restd_worker_accept_threads", "gauge",
+               "Accept threads of each live worker (label worker: its slot, reused by its "
+               "replacement), by state: serving a request, or idle and taking new connections.");
+    for (const Live& worker : live) {
+        const std::string index = std::to_string(worker.slot);
+        out.sample("restd_worker_accept_threads", {{"worker", index}, {"state", "busy"}},
+                   worker.busy);
+        out.sample("restd_worker_accept_threads", {{"worker", index}, {"state", "idle"}},
+                   worker.idle);
+    }
+
+    out.family("restd_max_threads_reached_total", "counter",
+               "Requests that made all accept threads of their worker busy: the worker took no "
+               "new connection until one finished (php-fpm's max children reached).");
+    out.sample("restd_max_threads_reached_total", {}, shared_->maxThreadsReached.load(kRelaxed));
+
+    out.family("restd_slow_requests_total", "counter",
+               "Requests that took longer than SLOW_REQUEST_MS (each logged as a slow request).");
+    out.sample("restd_slow_requests_total", {}, shared_->slowRequests.load(kRelaxed));
+
+    out.family("restd_listen_queue_length", "gauge",
+               "Connections waiting in the FastCGI listen socket for a worker to accept them.");
+    if (queue) out.sample("restd_listen_queue_length", {}, queue->length);
+    out.family("restd_listen_queue_length_max", "gauge",
+               "The longest listen queue seen since the master started (sampled by the master "
+               "four times a second and at each scrape).");
+    out.sample("restd_listen_queue_length_max", {},
+               std::max(shared_->listenQueueMax.load(kRelaxed), queue ? queue->length : 0));
+    out.family("restd_listen_backlog", "gauge",
+               "The most connections the listen queue holds (LISTEN_BACKLOG, capped by "
+               "net.core.somaxconn).");
+    if (queue) out.sample("restd_listen_backlog", {}, queue->backlog);
+
+    out.family("restd_db_pool_connections", "gauge",
+               "Database connections of the live workers' pools, by state.");
+    out.sample("restd_db_pool_connections", {{"state", "in_use"}}, inUse);
+    out.sample("restd_db_pool_connections", {{"state", "idle"}}, idle);
+
+    out.family("restd_db_pool_wait_seconds", "histogram",
                "Time to check out a pooled connection (waiting, opening or validating it).");
-    out.histogram("db_pool_wait_seconds", {}, kPoolWaitBuckets, shared_->poolWait,
+    out.histogram("restd_db_pool_wait_seconds", {}, kPoolWaitBuckets, shared_->poolWait,
                   shared_->poolWaitSumMicros.load(kRelaxed));
 
-    out.family("db_pool_wait_timeouts_total", "counter",
+    out.family("restd_db_pool_wait_timeouts_total", "counter",
                "Checkouts that found no free connection within DB_POOL_WAIT_MS (answered 503).");
-    out.sample("db_pool_wait_timeouts_total", {}, shared_->poolTimeouts.load(kRelaxed));
+    out.sample("restd_db_pool_wait_timeouts_total", {}, shared_->poolTimeouts.load(kRelaxed));
 
-    out.family("db_pool_checkouts_total", "counter",
+    out.family("restd_db_pool_checkouts_total", "counter",
                "Connections handed out, by pool: each one a read or a unit of work. "
                "pool=\"replica\" counts reads served by the replicas of DB_READ_HOSTS.");
-    out.sample("db_pool_checkouts_total", {{"pool", "primary"}},
+    out.sample("restd_db_pool_checkouts_total", {{"pool", "primary"}},
                shared_->checkouts[0].load(kRelaxed));
-    out.sample("db_pool_checkouts_total", {{"pool", "replica"}},
+    out.sample("restd_db_pool_checkouts_total", {{"pool", "replica"}},
                shared_->checkouts[1].load(kRelaxed));
 
-    out.family("db_replica_passed_over_total", "counter",
+    out.family("restd_db_replica_passed_over_total", "counter",
                "Times a replica was passed over for DB_READ_RETRY_MS, by reason: it had not "
                "applied the primary's position within DB_READ_MAX_LAG_MS, or it failed.");
-    out.sample("db_replica_passed_over_total", {{"reason", "lagging"}},
+    out.sample("restd_db_replica_passed_over_total", {{"reason", "lagging"}},
                shared_->replicaPassedOver[0].load(kRelaxed));
-    out.sample("db_replica_passed_over_total", {{"reason", "failed"}},
+    out.sample("restd_db_replica_passed_over_total", {{"reason", "failed"}},
                shared_->replicaPassedOver[1].load(kRelaxed));
 
     out.family("restd_worker_restarts_total", "counter",
@@ -365,11 +447,13 @@ std::string Region::render(const ProcessStats& process) const {
     }
 
     out.family("restd_workers", "gauge", "Live worker processes.");
-    out.sample("restd_workers", {}, workers);
+    out.sample("restd_workers", {}, static_cast<uint64_t>(live.size()));
 
     out.family("restd_build_info", "gauge", "The running restd version (always 1).");
     out.sample("restd_build_info", {{"version", common::kVersion}}, uint64_t{1});
 
+    // The standard names of the Prometheus client libraries' process
+    // collector, unprefixed, so that process dashboards and alerts apply.
     out.family("process_cpu_seconds_total", "counter",
                "User and system CPU time of the master and all its workers, exited ones "
                "included.");
@@ -393,12 +477,14 @@ namespace {
 
 std::unique_ptr<Region> gRegion;  // mapped by the master, inherited by every worker
 int gSlot = -1;                   // this worker's slot
+int gListenFd = -1;               // the FastCGI listen socket, shared by the whole tree
 std::mutex gPoolMutex;            // orders publishPool() calls of this process
 
 }  // namespace
 
-void init() {
+void init(int listenFd) {
     if (gRegion) return;
+    gListenFd = listenFd;
     std::vector<std::string> routes;
     for (const router::Route& route : routeTable()) {
         if (std::find(routes.begin(), routes.end(), route.path) == routes.end()) {
@@ -432,8 +518,25 @@ void countRestart(Restart why) {
 }
 
 void recordRequest(std::string_view route, http::Method method, int status,
-                   std::chrono::nanoseconds took) {
-    if (gRegion) gRegion->recordRequest(route, method, status, took);
+                   std::chrono::nanoseconds took, bool slow) {
+    if (gRegion) gRegion->recordRequest(route, method, status, took, slow);
+}
+
+void setAcceptThreads(int threads) {
+    if (gRegion) gRegion->setAcceptThreads(gSlot, threads);
+}
+
+void requestStarted() {
+    if (gRegion) gRegion->requestStarted(gSlot);
+}
+
+void requestFinished() {
+    if (gRegion) gRegion->requestFinished(gSlot);
+}
+
+void sampleListenQueue() {
+    if (!gRegion) return;
+    if (auto queue = readListenQueue(gListenFd)) gRegion->observeListenQueue(*queue);
 }
 
 namespace {
@@ -494,7 +597,9 @@ std::string render() {
         total.openFds += sample->openFds;
     }
     total.cpuSeconds = gRegion->monotonicCpuSeconds(cpu);
-    return gRegion->render(total);
+    std::optional<ListenQueue> queue = readListenQueue(gListenFd);
+    if (queue) gRegion->observeListenQueue(*queue);
+    return gRegion->render(total, queue);
 }
 
 }  // namespace restd::app::metrics

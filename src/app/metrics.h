@@ -7,6 +7,11 @@
 // nothing with it, and rate() never sees a reset. Gauges that belong to one
 // worker (its pool connections) sit in a slot the worker claims at start and
 // the master clears when it reaps the worker, so a killed worker leaves none.
+// The same slots carry php-fpm's status figures: accept threads busy and idle
+// per worker (label worker="<slot>": slots are reused, so the label values
+// stay within the workers alive at once), the times a worker's last idle
+// thread took a request, and slow requests; the listen queue is read from the
+// kernel at each scrape and by the master every tick (app/listen_queue.h).
 //
 // Label values are fixed at startup (route patterns of the route table, eight
 // methods, the status codes restd emits) so cardinality stays bounded.
@@ -22,10 +27,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "app/listen_queue.h"
 #include "http/request.h"
 
 namespace restd::db {
@@ -78,8 +85,9 @@ class Region {
 
     // route: a pattern given to the constructor; anything else (empty, too)
     // counts as unmatched.
+    // slow: it took longer than SLOW_REQUEST_MS (restd_slow_requests_total).
     void recordRequest(std::string_view route, http::Method method, int status,
-                       std::chrono::nanoseconds took);
+                       std::chrono::nanoseconds took, bool slow = false);
     void observePoolWait(std::chrono::nanoseconds waited);
     void countPoolTimeout();
     // A checkout from the primary pool or a replica's (db/read_pool.h).
@@ -94,6 +102,18 @@ class Region {
     // Frees pid's slot, gauges first. Nothing when pid has none.
     void releaseSlot(pid_t pid);
     void setPoolConnections(int slot, int inUse, int idle);
+    // The slot's accept threads that take requests (0 once its worker stops
+    // accepting: it has no idle thread any more).
+    void setAcceptThreads(int slot, int threads);
+    // An accept thread of the slot starts serving a request. When that makes
+    // every one of the slot's threads busy, it counts as max threads reached
+    // (php-fpm's "max children reached"): until one of them finishes, the
+    // worker takes no new connection, which waits in the listen queue for
+    // another worker.
+    void requestStarted(int slot);
+    void requestFinished(int slot);
+    // Keeps the longest listen queue seen (restd_listen_queue_length_max).
+    void observeListenQueue(const ListenQueue& queue);
 
     // The master, then every process holding a slot.
     std::vector<pid_t> processes() const;
@@ -101,8 +121,10 @@ class Region {
     // worker's exit can miss that worker's CPU time, and a counter must not
     // go down (Prometheus would read a reset).
     double monotonicCpuSeconds(double measured);
-    // The whole exposition, process_* from `process`.
-    std::string render(const ProcessStats& process) const;
+    // The whole exposition, process_* from `process`, the listen queue from
+    // `queue` (none: its gauges have no sample).
+    std::string render(const ProcessStats& process,
+                       const std::optional<ListenQueue>& queue = std::nullopt) const;
 
   private:
     struct Shared;
@@ -120,18 +142,26 @@ class Region {
 
 // ---- The region of this process tree, and the hooks that feed it ----------
 
-// Master, before forking: maps the region for the route table. Logs and
-// carries on without metrics when the mapping fails.
-void init();
-// A worker, at start: claims its slot (for the pool gauges).
+// Master, before forking: maps the region for the route table and keeps the
+// FastCGI listen socket (inherited by every worker) for the listen queue
+// gauges. Logs and carries on without metrics when the mapping fails.
+void init(int listenFd = -1);
+// A worker, at start: claims its slot (for the pool and thread gauges).
 void claimWorkerSlot();
+// A worker: how many accept threads take requests (0 once it stops accepting).
+void setAcceptThreads(int threads);
+// A worker's accept thread, around each request (Region::requestStarted).
+void requestStarted();
+void requestFinished();
+// The master, every tick: samples the listen queue for its maximum.
+void sampleListenQueue();
 // The master, for every child it reaps: frees that worker's slot.
 void workerReaped(pid_t pid);
 // The master, when it will replace a worker that exited.
 void countRestart(Restart why);
-// A worker, once the response is written.
+// A worker, once the response is written; slow: longer than SLOW_REQUEST_MS.
 void recordRequest(std::string_view route, http::Method method, int status,
-                   std::chrono::nanoseconds took);
+                   std::chrono::nanoseconds took, bool slow);
 // A worker, at start: makes every db::Pool of the process report checkout
 // waits, timeouts and its connection counts here (db::observePools).
 void observeDbPools();

@@ -96,6 +96,7 @@ int Worker::run() {
     }
     Shared shared{config_, fds_, stopFd, doneFd, epfd, dispatcher};
     shared.running = threadCount;
+    metrics::setAcceptThreads(threadCount);
     shared.inFlight = std::make_unique<InFlight[]>(static_cast<size_t>(threadCount));
 
     std::vector<std::thread> threads;

@@ -35,17 +35,17 @@ BOOST_AUTO_TEST_CASE(reads_are_served_by_the_replica_and_writes_reach_it) {
     Account user = registerAccount("cl");
     // Once the replica serves reads at all (the hosts may have met it while
     // it was still starting, and left it out for DB_READ_RETRY_MS)...
-    const double first = summed("db_pool_checkouts_total", {{"pool", "replica"}});
+    const double first = summed("restd_db_pool_checkouts_total", {{"pool", "replica"}});
     BOOST_REQUIRE(waitUntil(
         [&] {
             send("GET", "/api/v1/posts?limit=1", user.token);
-            return summed("db_pool_checkouts_total", {{"pool", "replica"}}) > first;
+            return summed("restd_db_pool_checkouts_total", {{"pool", "replica"}}) > first;
         },
         15s, 200ms));
     // ...it serves every read, each right after its caller's write.
-    const double before = summed("db_pool_checkouts_total", {{"pool", "replica"}});
+    const double before = summed("restd_db_pool_checkouts_total", {{"pool", "replica"}});
     BOOST_CHECK_EQUAL(writeThenRead(user, 20), 20);
-    const double served = summed("db_pool_checkouts_total", {{"pool", "replica"}}) - before;
+    const double served = summed("restd_db_pool_checkouts_total", {{"pool", "replica"}}) - before;
     BOOST_TEST_MESSAGE("reads served by the replica: " << served << " of 20 (both hosts)");
     BOOST_CHECK_GE(served, 20);
 
@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE(reads_are_served_by_the_replica_and_writes_reach_it) {
 BOOST_AUTO_TEST_CASE(a_killed_replica_costs_no_failed_read) {
     Account user = registerAccount("cl");
     const int64_t id = createPost(user, uniqueName("cl-kill"));
-    const double failedBefore = summed("db_replica_passed_over_total", {{"reason", "failed"}});
+    const double failedBefore =
+        summed("restd_db_replica_passed_over_total", {{"reason", "failed"}});
     Load load({{.path = "/api/v1/posts/" + std::to_string(id), .headers = {bearer(user.token)}},
                {.path = "/api/v1/posts?limit=5", .headers = {bearer(user.token)}}},
               loadOptions(4, 20s, uniqueName("clr")));
@@ -80,8 +81,8 @@ BOOST_AUTO_TEST_CASE(a_killed_replica_costs_no_failed_read) {
     report("reads while the replica was SIGKILLed", result);
     BOOST_CHECK_GT(result.sent, 0);
     BOOST_CHECK_EQUAL(result.failed, 0);
-    BOOST_CHECK_GE(summed("db_replica_passed_over_total", {{"reason", "failed"}}) - failedBefore,
-                   1);
+    BOOST_CHECK_GE(
+        summed("restd_db_replica_passed_over_total", {{"reason", "failed"}}) - failedBefore, 1);
 }
 
 // Last of the phase: it leaves one restd host dead.
@@ -107,7 +108,8 @@ BOOST_AUTO_TEST_CASE(a_killed_app_host_costs_only_the_posts_in_flight_on_it) {
     // Everything after goes to the other host.
     BOOST_CHECK(!hostMetrics(hosts[0]).has_value());
     const double before = hostMetrics(hosts[1])->valueOr0(
-        "http_requests_total", {{"route", "/api/v1/posts"}, {"method", "POST"}, {"status", "201"}});
+        "restd_http_requests_total",
+        {{"route", "/api/v1/posts"}, {"method", "POST"}, {"status", "201"}});
     Load after(postsMix(user), loadOptions(4, 2s, uniqueName("cla")));
     after.start();
     std::this_thread::sleep_for(2s);
@@ -115,7 +117,7 @@ BOOST_AUTO_TEST_CASE(a_killed_app_host_costs_only_the_posts_in_flight_on_it) {
     report("after the host died", afterResult);
     BOOST_CHECK_EQUAL(afterResult.failed, 0);
     const double served = hostMetrics(hosts[1])->valueOr0(
-                              "http_requests_total",
+                              "restd_http_requests_total",
                               {{"route", "/api/v1/posts"}, {"method", "POST"}, {"status", "201"}}) -
                           before;
     BOOST_CHECK_EQUAL(served, afterResult.answered("POST 201"));

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /metrics through nginx: the whole exposition read by a strict parser
-// (tests/support/prometheus_text.h), counters that add up over every worker
-// and survive a worker's death, the pool gauges of a killed worker leaving
-// with it, and nginx refusing the page to other client addresses.
+// (tests/support/prometheus_text.h) and by promtool, counters that add up
+// over every worker and survive a worker's death, the pool gauges of a killed
+// worker leaving with it, php-fpm's status figures (threads busy per worker,
+// max threads reached, slow requests, the listen queue) provoked through the
+// real stack, and nginx refusing the page to other client addresses.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -17,8 +24,11 @@
 
 #include "../support/api.h"
 #include "../support/checks.h"
+#include "../support/fcgi_client.h"
 #include "../support/http_client.h"
+#include "../support/process.h"
 #include "../support/prometheus_text.h"
+#include "../support/restd_control.h"
 #include "../support/stack.h"
 
 using namespace restd::test;
@@ -42,19 +52,85 @@ prom::Exposition scrape() {
     return e;
 }
 
+prom::Exposition parsed(const std::string& text) {
+    prom::Exposition e = prom::parse(text);
+    std::ostringstream errors;
+    for (const std::string& error : e.errors) errors << "\n  " << error;
+    BOOST_REQUIRE_MESSAGE(e.errors.empty(),
+                          "/metrics is not valid exposition text:" << errors.str());
+    return e;
+}
+
+// GET /metrics straight to restd's socket: a new connection, which any
+// worker with an idle accept thread takes (nginx may hold its kept
+// connections in a worker whose threads are all busy).
+prom::Exposition scrapeDirect() {
+    FcgiResponse response = fcgiGet(stack().env("RESTD_SOCKET"), "/metrics");
+    BOOST_REQUIRE_MESSAGE(response.completed() && response.status == 200, response.summary());
+    return parsed(response.body);
+}
+
+// restd_worker_accept_threads by worker label: {busy, idle}.
+std::map<std::string, std::pair<double, double>> acceptThreads(const prom::Exposition& e) {
+    std::map<std::string, std::pair<double, double>> byWorker;
+    const prom::Family* f = e.family("restd_worker_accept_threads");
+    if (!f) return byWorker;
+    for (const prom::Sample& sample : f->samples) {
+        auto& entry = byWorker[sample.labels.at("worker")];
+        (sample.labels.at("state") == "busy" ? entry.first : entry.second) = sample.value;
+    }
+    return byWorker;
+}
+
+// The times the process waited (voluntary_ctxt_switches of
+// /proc/PID/status); -1 when it cannot be read.
+long voluntarySwitches(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    constexpr std::string_view kKey = "voluntary_ctxt_switches:";
+    while (std::getline(status, line)) {
+        if (line.starts_with(kKey)) return std::stol(line.substr(kKey.size()));
+    }
+    return -1;
+}
+
+// Every thread of the process is stopped (state T): SIGSTOP takes effect
+// some time after kill() returns.
+bool allThreadsStopped(pid_t pid) {
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code error;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+        std::string stat = readFile(task.path() / "stat");
+        size_t end = stat.rfind(')');
+        if (end == std::string::npos || end + 2 >= stat.size() || stat[end + 2] != 'T')
+            return false;
+    }
+    return !error;
+}
+
+// SIGCONT to every process it stopped, when the test ends whatever happens.
+struct Stopped {
+    std::vector<pid_t> pids;
+    void resume() {
+        for (pid_t pid : pids) kill(pid, SIGCONT);
+        pids.clear();
+    }
+    ~Stopped() { resume(); }
+};
+
 double requestsTotal(const prom::Exposition& e, const std::string& route, const std::string& method,
                      const std::string& status) {
-    return e.valueOr0("http_requests_total",
+    return e.valueOr0("restd_http_requests_total",
                       {{"route", route}, {"method", method}, {"status", status}});
 }
 
 double durationCount(const prom::Exposition& e, const std::string& route) {
-    return e.valueOr0("http_request_duration_seconds_count", {{"route", route}});
+    return e.valueOr0("restd_http_request_duration_seconds_count", {{"route", route}});
 }
 
 double poolConnections(const prom::Exposition& e) {
-    return e.valueOr0("db_pool_connections", {{"state", "in_use"}}) +
-           e.valueOr0("db_pool_connections", {{"state", "idle"}});
+    return e.valueOr0("restd_db_pool_connections", {{"state", "in_use"}}) +
+           e.valueOr0("restd_db_pool_connections", {{"state", "idle"}});
 }
 
 double crashes(const prom::Exposition& e) {
@@ -108,13 +184,21 @@ BOOST_AUTO_TEST_CASE(metrics_is_strict_prometheus_text_with_every_family) {
         BOOST_CHECK_MESSAGE(f && f->type == type && !f->help.empty(),
                             name << " is missing, not a " << type << " or without HELP");
     }
-    BOOST_CHECK(e.value("db_pool_connections", {{"state", "in_use"}}).has_value());
-    BOOST_CHECK(e.value("db_pool_connections", {{"state", "idle"}}).has_value());
+    BOOST_CHECK(e.value("restd_db_pool_connections", {{"state", "in_use"}}).has_value());
+    BOOST_CHECK(e.value("restd_db_pool_connections", {{"state", "idle"}}).has_value());
     BOOST_CHECK_EQUAL(e.valueOr0("restd_workers"), stack().workers());
     // The master and its workers: well above one process's few MB and fds.
     BOOST_CHECK_GT(e.valueOr0("process_resident_memory_bytes"), 1e6);
     BOOST_CHECK_GT(e.valueOr0("process_open_fds"), 3 * (1 + stack().workers()));
-    BOOST_CHECK_GT(e.valueOr0("process_cpu_seconds_total"), 0);
+    // CPU time comes in clock ticks (10 ms): a stack that has just started
+    // may have used less. Requests until it shows (a few at most).
+    BOOST_CHECK_MESSAGE(waitUntil(
+                            [] {
+                                for (int i = 0; i < 20; ++i) get(stack().url("/health"));
+                                return scrape().valueOr0("process_cpu_seconds_total") > 0;
+                            },
+                            10s, 10ms),
+                        "process_cpu_seconds_total stays 0");
     double start = e.valueOr0("process_start_time_seconds");
     double now = static_cast<double>(api::nowSeconds());
     BOOST_CHECK_MESSAGE(start > now - 3600 && start <= now + 1,
@@ -177,8 +261,9 @@ BOOST_AUTO_TEST_CASE(requests_raise_their_series_by_exactly_their_number_summed_
     // The histogram saw the same requests (GET and HEAD; the parser already
     // checked cumulative buckets and +Inf == _count).
     BOOST_CHECK_EQUAL(durationCount(after, "/health") - durationCount(before, "/health"), sent + 1);
-    BOOST_CHECK_GT(after.valueOr0("http_request_duration_seconds_sum", {{"route", "/health"}}),
-                   before.valueOr0("http_request_duration_seconds_sum", {{"route", "/health"}}));
+    BOOST_CHECK_GT(
+        after.valueOr0("restd_http_request_duration_seconds_sum", {{"route", "/health"}}),
+        before.valueOr0("restd_http_request_duration_seconds_sum", {{"route", "/health"}}));
 }
 
 BOOST_AUTO_TEST_CASE(a_killed_worker_is_counted_keeps_its_counts_and_takes_its_pool_gauges) {
@@ -278,6 +363,169 @@ BOOST_AUTO_TEST_CASE(each_host_answers_scrapes_and_health_checks_on_its_own_path
     // The scrape and the host scrape since `before`; the refused ones never
     // reached restd.
     BOOST_CHECK_EQUAL(requestsTotal(scrape(), "/metrics", "GET", "200"), before + 2);
+}
+
+// php-fpm's active processes, max children reached and slow requests: seven
+// posts held four seconds each by a trigger occupy all but one of the
+// stack's accept threads (WORKERS x THREADS_PER_WORKER = 8), so one worker
+// has all of its threads busy; the scrapes go straight to the socket, where
+// the worker with the idle thread takes them.
+BOOST_AUTO_TEST_CASE(held_requests_show_busy_threads_max_threads_reached_and_slow_requests) {
+    const int threadsPerWorker = std::stoi(stack().setting("THREADS_PER_WORKER"));
+    const int held = stack().workers() * threadsPerWorker - 1;
+    const api::Account author = api::registerAccount("mheld");
+    api::Trigger hold("test_metrics_hold",
+                      "BEFORE INSERT ON posts FOR EACH ROW BEGIN IF NEW.author_id = " +
+                          std::to_string(author.id) + " THEN DO SLEEP(4); END IF; END");
+    const prom::Exposition before = scrapeDirect();
+    const size_t logOffset = restdLog().size();
+
+    std::vector<int> statuses(static_cast<size_t>(held), 0);
+    std::vector<std::thread> posts;
+    for (int i = 0; i < held; ++i) {
+        posts.emplace_back([&, i] {
+            statuses[static_cast<size_t>(i)] =
+                api::send("POST", "/api/v1/posts", author.token,
+                          api::object({{"title", api::str(api::uniqueName("Held "))},
+                                       {"body", api::str("held by a trigger")}}))
+                    .status;
+        });
+    }
+    // Until a scrape finds a worker with every thread busy (the posts last
+    // four seconds: long enough for the scrapes to see it).
+    prom::Exposition during;
+    bool full = waitUntil(
+        [&] {
+            during = scrapeDirect();
+            for (const auto& [worker, threads] : acceptThreads(during)) {
+                if (threads.first == threadsPerWorker && threads.second == 0) return true;
+            }
+            return false;
+        },
+        3500ms, 50ms);
+    for (auto& post : posts) post.join();
+    for (int status : statuses) BOOST_CHECK_EQUAL(status, 201);
+    BOOST_REQUIRE_MESSAGE(
+        full, "no scrape found a worker with all " << threadsPerWorker << " threads busy");
+
+    // The in-flight gauge is the sum of the busy threads: the full worker's,
+    // and the scrape's own in the other.
+    const auto threads = acceptThreads(during);
+    BOOST_CHECK_EQUAL(threads.size(), static_cast<size_t>(stack().workers()));
+    double busy = 0;
+    for (const auto& [worker, state] : threads) {
+        busy += state.first;
+        BOOST_CHECK_EQUAL(state.first + state.second, threadsPerWorker);
+    }
+    BOOST_TEST_MESSAGE(held << " held posts: " << busy << " threads busy, max threads reached +"
+                            << during.valueOr0("restd_max_threads_reached_total") -
+                                   before.valueOr0("restd_max_threads_reached_total"));
+    BOOST_CHECK_EQUAL(during.valueOr0("restd_requests_in_flight"), busy);
+    BOOST_CHECK_GE(busy, threadsPerWorker + 1);
+    BOOST_CHECK_GE(during.valueOr0("restd_max_threads_reached_total") -
+                       before.valueOr0("restd_max_threads_reached_total"),
+                   1);
+
+    // Each post took over SLOW_REQUEST_MS (1000 by default): counted, and
+    // logged as a slow request naming its method and route.
+    const prom::Exposition after = scrapeDirect();
+    BOOST_CHECK_GE(
+        after.valueOr0("restd_slow_requests_total") - before.valueOr0("restd_slow_requests_total"),
+        held);
+    std::vector<std::string> slow =
+        linesWith(logSince(logOffset),
+                  {R"("msg":"slow request")", R"("method":"POST")", R"("route":"/api/v1/posts")"});
+    BOOST_CHECK_EQUAL(slow.size(), static_cast<size_t>(held));
+    // Only this scrape is in flight now; every other thread is idle again.
+    BOOST_CHECK_EQUAL(after.valueOr0("restd_requests_in_flight"), 1);
+}
+
+// php-fpm's listen queue: with the workers stopped (SIGSTOP), a scrape and
+// then twelve connections that never send a byte wait in the socket. Once
+// the workers go on, the scrape is taken first (the queue is FIFO); the
+// other seven threads can each take at most one silent connection (it holds
+// its thread until closed), so the scrape sees at least five still queued.
+// All thirteen waited together only while the workers were stopped, when
+// no scrape could be served: the maximum shows them once the master has
+// sampled the queue meanwhile (it does between two polls: two of its waits
+// in poll(2), and any in the sample's own recv(2), after the connects).
+BOOST_AUTO_TEST_CASE(the_listen_queue_shows_connections_no_worker_has_taken) {
+    const std::string socketPath = stack().env("RESTD_SOCKET");
+    const int threads = stack().workers() * std::stoi(stack().setting("THREADS_PER_WORKER"));
+    constexpr int kSilent = 12;
+    std::vector<int> silent;
+    struct Closer {
+        std::vector<int>& fds;
+        ~Closer() {
+            for (int fd : fds) close(fd);
+        }
+    } closer{silent};
+
+    Stopped stopped;
+    for (pid_t pid : stack().workerPids()) {
+        BOOST_REQUIRE_EQUAL(kill(pid, SIGSTOP), 0);
+        stopped.pids.push_back(pid);
+    }
+    BOOST_REQUIRE(
+        waitUntil([&] { return std::ranges::all_of(stopped.pids, allThreadsStopped); }, 5s, 10ms));
+    FcgiRequest queuedScrape(socketPath, "GET", "/metrics");
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    BOOST_REQUIRE_LT(socketPath.size(), sizeof address.sun_path);
+    std::copy(socketPath.begin(), socketPath.end(), address.sun_path);
+    for (int i = 0; i < kSilent; ++i) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        BOOST_REQUIRE(fd >= 0);
+        silent.push_back(fd);
+        BOOST_REQUIRE_EQUAL(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    }
+    const long switches = voluntarySwitches(stack().masterPid());
+    BOOST_CHECK(waitUntil([&] { return voluntarySwitches(stack().masterPid()) >= switches + 3; },
+                          5s, 20ms));
+    stopped.resume();
+
+    FcgiResponse response = queuedScrape.receive(15s);
+    BOOST_REQUIRE_MESSAGE(response.completed() && response.status == 200, response.summary());
+    prom::Exposition e = parsed(response.body);
+    const double length = e.valueOr0("restd_listen_queue_length");
+    BOOST_TEST_MESSAGE("listen queue at the queued scrape: " << length << " of backlog "
+                                                             << e.valueOr0("restd_listen_backlog"));
+    BOOST_CHECK_GE(length, kSilent - (threads - 1));
+    BOOST_CHECK_GE(e.valueOr0("restd_listen_queue_length_max"), length);
+    BOOST_CHECK_GT(e.valueOr0("restd_listen_backlog"), kSilent);
+
+    // Closed, they leave the queue (or free the threads that took them).
+    for (int fd : silent) close(fd);
+    silent.clear();
+    prom::Exposition drained;
+    BOOST_CHECK(waitUntil(
+        [&] {
+            drained = scrape();
+            return drained.value("restd_listen_queue_length") == 0.0;
+        },
+        5s, 50ms));
+    BOOST_CHECK_GE(drained.valueOr0("restd_listen_queue_length_max"), kSilent + 1);
+}
+
+// The exposition as Prometheus's own linter reads it: `promtool check
+// metrics` prints nothing and exits 0 (names, HELP and TYPE of every family,
+// counters ending in _total, units in base units).
+BOOST_AUTO_TEST_CASE(promtool_check_metrics_finds_nothing_to_say) {
+    // Every family has samples: a histogram of each kind was observed.
+    BOOST_REQUIRE_EQUAL(get(stack().url("/health")).status, 200);
+    HttpResponse response = get(stack().url("/metrics"));
+    BOOST_REQUIRE_MESSAGE(response.status == 200, response.summary());
+    const std::filesystem::path file = stack().stackDir() / "metrics-promtool.txt";
+    {
+        std::ofstream out(file);
+        out << response.body;
+    }
+    CommandResult check =
+        runCommand({"sh", "-c", "promtool check metrics < \"$0\"", file.string()}, {}, 60s);
+    BOOST_TEST_MESSAGE("promtool check metrics: exit " << check.status << ", output: \""
+                                                       << check.output << "\"");
+    BOOST_CHECK_MESSAGE(check.ok() && check.output.empty(),
+                        "promtool check metrics (scripts/deps installs it): " << check.summary());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

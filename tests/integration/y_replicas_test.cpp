@@ -37,9 +37,9 @@ double metric(const std::string& name, const prom::Labels& labels) {
     BOOST_REQUIRE_MESSAGE(response.status == 200, response.summary());
     return prom::parse(response.body).valueOr0(name, labels);
 }
-double replicaCheckouts() { return metric("db_pool_checkouts_total", {{"pool", "replica"}}); }
+double replicaCheckouts() { return metric("restd_db_pool_checkouts_total", {{"pool", "replica"}}); }
 double passedOver(const std::string& reason) {
-    return metric("db_replica_passed_over_total", {{"reason", reason}});
+    return metric("restd_db_replica_passed_over_total", {{"reason", reason}});
 }
 
 // restd on the primary, reading from the replica.

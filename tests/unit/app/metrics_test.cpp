@@ -41,12 +41,12 @@ prom::Exposition scrape(const Region& region, const ProcessStats& process = {}) 
 
 double requests(const prom::Exposition& e, const std::string& route, const std::string& method,
                 const std::string& status) {
-    return e.valueOr0("http_requests_total",
+    return e.valueOr0("restd_http_requests_total",
                       {{"route", route}, {"method", method}, {"status", status}});
 }
 
 double bucket(const prom::Exposition& e, const std::string& route, const std::string& le) {
-    return e.value("http_request_duration_seconds_bucket", {{"route", route}, {"le", le}})
+    return e.value("restd_http_request_duration_seconds_bucket", {{"route", route}, {"le", le}})
         .value_or(-1);
 }
 
@@ -69,8 +69,8 @@ BOOST_AUTO_TEST_CASE(every_family_has_help_and_type_even_before_any_request) {
             BOOST_TEST(text.find("# HELP " + name + " ") < text.find("# TYPE " + name + " "));
         }
     }
-    BOOST_TEST(e.family("http_requests_total")->samples.empty());
-    BOOST_TEST(e.family("http_request_duration_seconds")->samples.empty());
+    BOOST_TEST(e.family("restd_http_requests_total")->samples.empty());
+    BOOST_TEST(e.family("restd_http_request_duration_seconds")->samples.empty());
     BOOST_TEST(e.valueOr0("restd_worker_restarts_total", {{"reason", "crash"}}) == 0);
     BOOST_TEST(e.value("restd_build_info", {{"version", common::kVersion}}).value_or(0) == 1);
 }
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(counts_requests_by_route_pattern_method_and_status) {
     BOOST_TEST(requests(e, "unmatched", "PUT", "405") == 1);
     BOOST_TEST(requests(e, "unmatched", "OTHER", "other") == 1);
     // Only series that happened are shown.
-    BOOST_TEST(e.family("http_requests_total")->samples.size() == 6u);
+    BOOST_TEST(e.family("restd_http_requests_total")->samples.size() == 6u);
 }
 
 BOOST_AUTO_TEST_CASE(duration_buckets_are_cumulative_and_inf_equals_count) {
@@ -106,12 +106,13 @@ BOOST_AUTO_TEST_CASE(duration_buckets_are_cumulative_and_inf_equals_count) {
     BOOST_TEST(bucket(e, "/a", "0.005") == 3);
     BOOST_TEST(bucket(e, "/a", "10") == 3);
     BOOST_TEST(bucket(e, "/a", "+Inf") == 4);
-    BOOST_TEST(e.valueOr0("http_request_duration_seconds_count", {{"route", "/a"}}) == 4);
-    BOOST_TEST(e.valueOr0("http_request_duration_seconds_sum", {{"route", "/a"}}) == 20.0045,
+    BOOST_TEST(e.valueOr0("restd_http_request_duration_seconds_count", {{"route", "/a"}}) == 4);
+    BOOST_TEST(e.valueOr0("restd_http_request_duration_seconds_sum", {{"route", "/a"}}) == 20.0045,
                boost::test_tools::tolerance(1e-9));
     // A route without requests has no histogram.
-    BOOST_TEST(!e.value("http_request_duration_seconds_count", {{"route", "/b"}}).has_value());
-    const prom::Family* f = e.family("http_request_duration_seconds");
+    BOOST_TEST(
+        !e.value("restd_http_request_duration_seconds_count", {{"route", "/b"}}).has_value());
+    const prom::Family* f = e.family("restd_http_request_duration_seconds");
     BOOST_TEST(f->samples.size() == app::metrics::kDurationBuckets.size() + 3);
 }
 
@@ -134,20 +135,20 @@ BOOST_AUTO_TEST_CASE(pool_gauges_sum_live_workers_and_a_released_slot_counts_no_
     region.setPoolConnections(a, 2, 3);
     region.setPoolConnections(b, 1, 4);
     prom::Exposition e = scrape(region);
-    BOOST_TEST(e.valueOr0("db_pool_connections", {{"state", "in_use"}}) == 3);
-    BOOST_TEST(e.valueOr0("db_pool_connections", {{"state", "idle"}}) == 7);
+    BOOST_TEST(e.valueOr0("restd_db_pool_connections", {{"state", "in_use"}}) == 3);
+    BOOST_TEST(e.valueOr0("restd_db_pool_connections", {{"state", "idle"}}) == 7);
     BOOST_TEST(e.valueOr0("restd_workers") == 2);
 
     region.releaseSlot(101);
     e = scrape(region);
-    BOOST_TEST(e.valueOr0("db_pool_connections", {{"state", "in_use"}}) == 1);
-    BOOST_TEST(e.valueOr0("db_pool_connections", {{"state", "idle"}}) == 4);
+    BOOST_TEST(e.valueOr0("restd_db_pool_connections", {{"state", "in_use"}}) == 1);
+    BOOST_TEST(e.valueOr0("restd_db_pool_connections", {{"state", "idle"}}) == 4);
     BOOST_TEST(e.valueOr0("restd_workers") == 1);
 
     // The freed slot is taken again, with zeroed gauges.
     BOOST_TEST(region.claimSlot(103) == a);
     e = scrape(region);
-    BOOST_TEST(e.valueOr0("db_pool_connections", {{"state", "idle"}}) == 4);
+    BOOST_TEST(e.valueOr0("restd_db_pool_connections", {{"state", "idle"}}) == 4);
 }
 
 BOOST_AUTO_TEST_CASE(slots_run_out_at_the_limit_instead_of_overwriting) {
@@ -157,7 +158,7 @@ BOOST_AUTO_TEST_CASE(slots_run_out_at_the_limit_instead_of_overwriting) {
     }
     BOOST_TEST(region.claimSlot(99999) == -1);
     region.setPoolConnections(-1, 5, 5);  // ignored
-    BOOST_TEST(scrape(region).valueOr0("db_pool_connections", {{"state", "idle"}}) == 0);
+    BOOST_TEST(scrape(region).valueOr0("restd_db_pool_connections", {{"state", "idle"}}) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(restarts_pool_waits_and_timeouts_are_counted) {
@@ -171,13 +172,13 @@ BOOST_AUTO_TEST_CASE(restarts_pool_waits_and_timeouts_are_counted) {
     prom::Exposition e = scrape(region);
     BOOST_TEST(e.valueOr0("restd_worker_restarts_total", {{"reason", "crash"}}) == 2);
     BOOST_TEST(e.valueOr0("restd_worker_restarts_total", {{"reason", "recycle"}}) == 1);
-    BOOST_TEST(e.valueOr0("db_pool_wait_seconds_bucket", {{"le", "0.0001"}}) == 1);
-    BOOST_TEST(e.valueOr0("db_pool_wait_seconds_bucket", {{"le", "0.025"}}) == 1);
-    BOOST_TEST(e.valueOr0("db_pool_wait_seconds_bucket", {{"le", "0.05"}}) == 2);
-    BOOST_TEST(e.valueOr0("db_pool_wait_seconds_count") == 2);
-    BOOST_TEST(e.valueOr0("db_pool_wait_seconds_sum") == 0.03005,
+    BOOST_TEST(e.valueOr0("restd_db_pool_wait_seconds_bucket", {{"le", "0.0001"}}) == 1);
+    BOOST_TEST(e.valueOr0("restd_db_pool_wait_seconds_bucket", {{"le", "0.025"}}) == 1);
+    BOOST_TEST(e.valueOr0("restd_db_pool_wait_seconds_bucket", {{"le", "0.05"}}) == 2);
+    BOOST_TEST(e.valueOr0("restd_db_pool_wait_seconds_count") == 2);
+    BOOST_TEST(e.valueOr0("restd_db_pool_wait_seconds_sum") == 0.03005,
                boost::test_tools::tolerance(1e-9));
-    BOOST_TEST(e.valueOr0("db_pool_wait_timeouts_total") == 1);
+    BOOST_TEST(e.valueOr0("restd_db_pool_wait_timeouts_total") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(process_figures_and_master_start_time_are_rendered) {
@@ -220,14 +221,86 @@ BOOST_AUTO_TEST_CASE(counts_of_a_forked_child_are_seen_by_the_parent) {
     prom::Exposition e = scrape(region);
     BOOST_TEST(requests(e, "/a", "GET", "200") == 1001);
     BOOST_TEST(bucket(e, "/a", "+Inf") == 1001);
-    BOOST_TEST(e.valueOr0("db_pool_connections", {{"state", "idle"}}) == 2);
+    BOOST_TEST(e.valueOr0("restd_db_pool_connections", {{"state", "idle"}}) == 2);
     region.releaseSlot(child);
-    BOOST_TEST(scrape(region).valueOr0("db_pool_connections", {{"state", "idle"}}) == 0);
+    BOOST_TEST(scrape(region).valueOr0("restd_db_pool_connections", {{"state", "idle"}}) == 0);
+}
+
+// php-fpm's active/idle processes and max children reached, per worker slot.
+BOOST_AUTO_TEST_CASE(busy_and_idle_threads_per_worker_and_max_threads_reached) {
+    Region region({});
+    const int a = region.claimSlot(201);
+    const int b = region.claimSlot(202);
+    region.setAcceptThreads(a, 2);
+    region.setAcceptThreads(b, 2);
+    region.requestStarted(a);
+    prom::Exposition e = scrape(region);
+    const std::string wa = std::to_string(a), wb = std::to_string(b);
+    BOOST_TEST(e.valueOr0("restd_requests_in_flight") == 1);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wa}, {"state", "busy"}}) == 1);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wa}, {"state", "idle"}}) == 1);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wb}, {"state", "idle"}}) == 2);
+    BOOST_TEST(e.valueOr0("restd_max_threads_reached_total") == 0);
+
+    region.requestStarted(a);  // a's last idle thread: reached
+    region.requestStarted(b);  // b still has one
+    e = scrape(region);
+    BOOST_TEST(e.valueOr0("restd_max_threads_reached_total") == 1);
+    BOOST_TEST(e.valueOr0("restd_requests_in_flight") == 3);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wa}, {"state", "idle"}}) == 0);
+
+    region.requestFinished(a);
+    region.requestStarted(a);  // reached again
+    region.requestFinished(b);
+    e = scrape(region);
+    BOOST_TEST(e.valueOr0("restd_max_threads_reached_total") == 2);
+    BOOST_TEST(e.valueOr0("restd_requests_in_flight") == 2);
+
+    // A stopping worker has no idle thread; its requests still count busy.
+    region.setAcceptThreads(a, 0);
+    e = scrape(region);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wa}, {"state", "busy"}}) == 2);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wa}, {"state", "idle"}}) == 0);
+
+    // A reaped worker takes its series and its in-flight requests with it;
+    // its slot comes back zeroed, under the same label.
+    region.releaseSlot(201);
+    e = scrape(region);
+    BOOST_TEST(e.valueOr0("restd_requests_in_flight") == 0);
+    BOOST_TEST(!e.value("restd_worker_accept_threads", {{"worker", wa}, {"state", "busy"}}));
+    BOOST_TEST(region.claimSlot(203) == a);
+    e = scrape(region);
+    BOOST_TEST(e.valueOr0("restd_worker_accept_threads", {{"worker", wa}, {"state", "busy"}}) == 0);
+    BOOST_TEST(e.valueOr0("restd_max_threads_reached_total") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(slow_requests_and_the_listen_queue_are_rendered) {
+    Region region({"/a"});
+    region.recordRequest("/a", Method::Get, 200, 2s, true);
+    region.recordRequest("/a", Method::Get, 200, 1ms, false);
+    prom::Exposition e = scrape(region);
+    BOOST_TEST(e.valueOr0("restd_slow_requests_total") == 1);
+    // No queue read (not a socket): the gauges have no sample, the max is 0.
+    BOOST_TEST(!e.value("restd_listen_queue_length"));
+    BOOST_TEST(!e.value("restd_listen_backlog"));
+    BOOST_TEST(e.valueOr0("restd_listen_queue_length_max") == 0);
+
+    region.observeListenQueue({7, 128});
+    region.observeListenQueue({3, 128});
+    e = prom::parse(region.render({}, app::ListenQueue{2, 128}));
+    BOOST_TEST(e.errors.empty());
+    BOOST_TEST(e.valueOr0("restd_listen_queue_length") == 2);
+    BOOST_TEST(e.valueOr0("restd_listen_queue_length_max") == 7);
+    BOOST_TEST(e.valueOr0("restd_listen_backlog") == 128);
 }
 
 // The hooks are no-ops until init() maps a region (unit tests, tools).
 BOOST_AUTO_TEST_CASE(hooks_do_nothing_without_a_region) {
-    app::metrics::recordRequest("/a", Method::Get, 200, 1ms);
+    app::metrics::recordRequest("/a", Method::Get, 200, 1ms, true);
+    app::metrics::requestStarted();
+    app::metrics::requestFinished();
+    app::metrics::setAcceptThreads(4);
+    app::metrics::sampleListenQueue();
     app::metrics::countRestart(Restart::Crash);
     app::metrics::workerReaped(1);
     BOOST_TEST(app::metrics::render().empty());

@@ -182,6 +182,17 @@ BOOST_AUTO_TEST_CASE(request_timeout_is_zero_to_a_day) {
                    .starts_with("REQUEST_TIMEOUT_SECONDS"));
 }
 
+BOOST_AUTO_TEST_CASE(slow_request_threshold_is_zero_to_an_hour) {
+    BOOST_TEST(load({{"JWT_SECRET", "s"}}).slowRequestMs == 1000);
+    BOOST_TEST(load({{"JWT_SECRET", "s"}, {"SLOW_REQUEST_MS", "0"}}).slowRequestMs == 0);
+    for (const char* bad : {"-1", "3600001", "1s"}) {
+        BOOST_TEST_CONTEXT(bad) {
+            BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"SLOW_REQUEST_MS", bad}})
+                           .starts_with("SLOW_REQUEST_MS"));
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(list_timeout_defaults_below_the_statement_timeout) {
     Config c = load({{"JWT_SECRET", "s"}});
     BOOST_TEST(c.db.listTimeoutMs == 2000);
