@@ -43,14 +43,15 @@ struct TempDir {
 };
 
 // restd's settings on the stack's database, without APP_ENV (so that it
-// warns at start) and with a listen socket of its own.
+// warns at start), at LOG_LEVEL=debug (the workers' own lines), and with a
+// listen socket of its own.
 EnvEdits restdEnv(const fs::path& socket) {
     return {"RESTD_ENV_FILE",
             "LISTEN_FDS",
             "LISTEN_PID",
             "FCGI_WEB_SERVER_ADDRS",
             "APP_ENV",
-            "LOG_LEVEL=info",
+            "LOG_LEVEL=debug",
             "WORKERS=1",
             "THREADS_PER_WORKER=2",
             "GRACE_SECONDS=2",
@@ -145,8 +146,8 @@ BOOST_AUTO_TEST_CASE(lines_to_the_journal_carry_the_priority_of_their_level) {
     const fs::path log = dir.path / "served.log";
     EnvEdits env = restdEnv(dir.path / "restd.sock");
     env.push_back(journalStream(log, true));
-    runRestd(env, log, true);  // info lines, and a warning: APP_ENV is not set
-    checkPrefixes(log, true, {"info", "warn"});
+    runRestd(env, log, true);  // master and worker lines, and a warning: APP_ENV is not set
+    checkPrefixes(log, true, {"debug", "info", "warn"});
 
     // A listen socket restd cannot create: an error, then exit.
     const fs::path failed = dir.path / "failed.log";
@@ -174,7 +175,7 @@ BOOST_AUTO_TEST_CASE(stderr_that_is_not_the_named_stream_gets_no_prefix) {
     EnvEdits env = restdEnv(dir.path / "restd.sock");
     env.push_back(journalStream(log, false));
     runRestd(env, log, true);
-    checkPrefixes(log, false, {"info", "warn"});
+    checkPrefixes(log, false, {"debug", "info", "warn"});
 
     const fs::path config = dir.path / "config.log";
     EnvEdits broken = restdEnv(dir.path / "restd.sock");
