@@ -185,10 +185,11 @@ install: $(BIN)/restd docs
 	sed -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g' scripts/deploy >$(DESTDIR)$(PREFIX)/sbin/restd-deploy
 	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/restd-deploy
 	install -D -m 0755 scripts/migrate $(DESTDIR)$(PREFIX)/share/restd/scripts/migrate
+	install -D -m 0644 scripts/lib/settings.sh $(DESTDIR)$(PREFIX)/share/restd/scripts/lib/settings.sh
 	install -d $(DESTDIR)$(PREFIX)/share/restd/sql $(DESTDIR)$(PREFIX)/share/restd/nginx
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/restd/sql/
 	for conf in nginx/*.conf; do \
-	    sed -e 's|/usr/local/share/restd/|$(PREFIX)/share/restd/|g' $$conf \
+	    sed -e 's|/usr/local/share/restd/|$(PREFIX)/share/restd/|g' -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g' $$conf \
 	        >$(DESTDIR)$(PREFIX)/share/restd/nginx/$$(basename $$conf) || exit 1; \
 	done
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/restd/nginx/*.conf

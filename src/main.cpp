@@ -81,6 +81,8 @@ int hashPassword() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything is logged or forked: every worker inherits the answer.
+    restd::log::detectJournal();
     std::string arg = argc > 1 ? argv[1] : "";
     if (arg == "--version") {
         std::cout << "restd " << restd::common::kVersion << "\n";
@@ -104,12 +106,14 @@ int main(int argc, char** argv) {
     try {
         config = restd::config::Config::load(&ignored);
     } catch (const restd::config::ConfigError& e) {
-        std::cerr << "restd: configuration error: " << e.what() << "\n";
+        std::cerr << restd::log::priorityPrefix(restd::log::Level::Error)
+                  << "restd: configuration error: " << e.what() << "\n";
         return 2;
     }
     if (arg == "--check-config") {
         for (const std::string& key : ignored) {
-            std::cerr << "restd: warning: RESTD_ENV_FILE sets " << key
+            std::cerr << restd::log::priorityPrefix(restd::log::Level::Warn)
+                      << "restd: warning: RESTD_ENV_FILE sets " << key
                       << ", which is no restd setting\n";
         }
         return 0;

@@ -23,25 +23,18 @@ set_value() {
     printf "%s\n" "${lines[@]}" >"$file"
 }
 
-# write_cors_origins FILE ORIGINS: nginx's copy of restd's CLIENT_URL (see
-# nginx/cors-origins.conf): each origin, trimmed as restd trims it, as an
-# anchored regex with its metacharacters escaped.
+# shellcheck source=settings.sh
+source "$(dirname "${BASH_SOURCE[0]}")/settings.sh"
+
+# write_cors_origins HTTP-SNIPPET ORIGINS: nginx's copy of restd's CLIENT_URL
+# (restd-deploy writes the installed one the same way, settings.sh), written
+# beside the rendered restd-http.conf HTTP-SNIPPET as cors-origins.conf and
+# included from there.
 write_cors_origins() {
-    local origin items=()
-    IFS=, read -ra items <<<"$2"
-    {
-        echo "# Written by scripts/stack from CLIENT_URL: the origins nginx's own errors allow."
-        for origin in "${items[@]}"; do
-            origin=${origin#"${origin%%[! ]*}"}
-            origin=${origin%"${origin##*[! ]}"}
-            while [[ $origin == */ ]]; do origin=${origin%/}; done
-            [[ -n $origin ]] || continue
-            [[ $origin =~ ^[A-Za-z0-9.:/_~+-]+$ ]] ||
-                die "CLIENT_URL: '$origin' is not an origin nginx can list (scheme://host[:port])"
-            origin=${origin//./\\.}
-            printf '"~^%s$" 1;\n' "${origin//+/\\+}"
-        done
-    } >"$1"
+    local file
+    file=$(dirname "$1")/cors-origins.conf
+    cors_origins_map "$2" "${0##*/}" >"$file" || die "cannot write $file"
+    set_value "$1" '(include )/etc/restd/nginx-cors-origins\.conf' "$file"
 }
 
 # nginx_site SITE OUT UPSTREAM CACHE: a copy of the site snippet SITE (the

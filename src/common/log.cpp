@@ -2,6 +2,7 @@
 #include "common/log.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -20,6 +22,7 @@ namespace restd::log {
 namespace {
 
 std::atomic<log::Level> gLevel{log::Level::Info};
+std::atomic<bool> gJournal{false};
 
 // getpid() is a system call on every log line otherwise; the pid only changes
 // in the child of a fork, which forgets the cached one.
@@ -33,6 +36,21 @@ int pid() {
     p = static_cast<int>(getpid());
     gPid.store(p, std::memory_order_relaxed);
     return p;
+}
+
+// sd-daemon.h's SD_DEBUG, SD_INFO, SD_WARNING and SD_ERR: syslog priorities.
+std::string_view journalPrefix(log::Level l) {
+    switch (l) {
+        case log::Level::Debug:
+            return "<7>";
+        case log::Level::Info:
+            return "<6>";
+        case log::Level::Warn:
+            return "<4>";
+        case log::Level::Error:
+            return "<3>";
+    }
+    return "<6>";
 }
 
 std::string_view levelName(log::Level l) {
@@ -139,12 +157,42 @@ void setLevel(log::Level level) { gLevel.store(level, std::memory_order_relaxed)
 
 bool enabled(log::Level level) { return level >= gLevel.load(std::memory_order_relaxed); }
 
+bool isJournalStream(const char* journalStream, unsigned long long device,
+                     unsigned long long inode) {
+    if (journalStream == nullptr) return false;
+    std::string_view text(journalStream);
+    size_t colon = text.find(':');
+    if (colon == std::string_view::npos) return false;
+    auto number = [](std::string_view digits, unsigned long long& out) {
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+        return !digits.empty() && ec == std::errc() && end == digits.data() + digits.size();
+    };
+    unsigned long long dev = 0, ino = 0;
+    return number(text.substr(0, colon), dev) && number(text.substr(colon + 1), ino) &&
+           dev == device && ino == inode;
+}
+
+void detectJournal() {
+    struct stat st {};
+    bool journal = fstat(STDERR_FILENO, &st) == 0 &&
+                   isJournalStream(std::getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
+    gJournal.store(journal, std::memory_order_relaxed);
+}
+
+void setJournal(bool on) { gJournal.store(on, std::memory_order_relaxed); }
+
+std::string_view priorityPrefix(log::Level level) {
+    return gJournal.load(std::memory_order_relaxed) ? journalPrefix(level) : std::string_view();
+}
+
 std::string_view format(log::Level level, std::string_view msg,
                         std::initializer_list<Field> fields) {
     char time[common::kIsoTimeSize];
     common::formatIsoTime(std::chrono::system_clock::now(), time);
     std::string_view levelText = levelName(level);
-    // 64 covers the literal text below (33 bytes); a field adds a comma and a colon.
+    std::string_view prefix = priorityPrefix(level);
+    // 64 covers the literal text below (33 bytes) and the prefix (3); a field
+    // adds a comma and a colon.
     size_t bound =
         64 + maxSize({time, sizeof time}) + maxSize(levelText) + maxSize(msg) + kMaxNumber;
     for (const Field& f : fields) {
@@ -155,6 +203,7 @@ std::string_view format(log::Level level, std::string_view msg,
     thread_local std::string line;  // only grows: no allocation once warm
     if (line.size() < bound) line.resize(bound);
     char* out = line.data();
+    out = putRaw(out, prefix);
     out = putRaw(out, "{\"time\":");
     out = putString(out, {time, sizeof time});
     out = putRaw(out, ",\"level\":");

@@ -72,18 +72,35 @@ std::string_view trimBlanks(std::string_view s) {
     return s;
 }
 
-// The content of JWT_SECRET_FILE (a systemd credential, say) less the
-// newline and blanks that end it. Errors name the file, never what it holds.
-std::string readSecretFile(const std::string& path) {
+// The content of a secret's file (JWT_SECRET_FILE, DB_PASSWORD_FILE: a
+// systemd credential, say) less the newline and blanks that end it. Errors
+// name the variable and the file, never what it holds.
+std::string readSecretFile(std::string_view name, const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     if (in) text << in.rdbuf();
     if (!in || in.bad()) {
-        throw ConfigError("JWT_SECRET_FILE: cannot read '" + path + "': " + std::strerror(errno));
+        throw ConfigError(std::string(name) + ": cannot read '" + path +
+                          "': " + std::strerror(errno));
     }
-    std::string key = text.str();
-    while (!key.empty() && std::strchr(" \t\r\n", key.back()) != nullptr) key.pop_back();
-    return key;
+    std::string secret = text.str();
+    while (!secret.empty() && std::strchr(" \t\r\n", secret.back()) != nullptr) secret.pop_back();
+    return secret;
+}
+
+// DB_PASSWORD or DB_PASSWORD_FILE. An empty DB_PASSWORD is a password (a
+// unix_socket account has none), but a file named for one must hold it.
+void readDbPassword(const Reader& r, Config& c) {
+    r.string("DB_PASSWORD", c.db.password);
+    r.string("DB_PASSWORD_FILE", c.dbPasswordFile);
+    if (c.dbPasswordFile.empty()) return;
+    if (!c.db.password.empty()) {
+        throw ConfigError("DB_PASSWORD and DB_PASSWORD_FILE are both set: set one of them");
+    }
+    c.db.password = readSecretFile("DB_PASSWORD_FILE", c.dbPasswordFile);
+    if (c.db.password.empty()) {
+        throw ConfigError("DB_PASSWORD_FILE '" + c.dbPasswordFile + "' is empty");
+    }
 }
 
 // A signing key as JWT_SECRET must be: present, and long enough in production.
@@ -106,7 +123,7 @@ void readSigningKeys(const Reader& r, Config& c) {
         if (!current.empty()) {
             throw ConfigError("JWT_SECRET and JWT_SECRET_FILE are both set: set one of them");
         }
-        current = readSecretFile(c.jwtSecretFile);
+        current = readSecretFile("JWT_SECRET_FILE", c.jwtSecretFile);
         checkKey(c, current, "JWT_SECRET_FILE '" + c.jwtSecretFile + "'");
     } else if (current.empty()) {
         throw ConfigError("JWT_SECRET is required");
@@ -300,7 +317,7 @@ Config Config::fromEnvironment(const std::function<const char*(const char*)>& lo
     r.string("DB_SOCKET", c.db.socket);
     r.string("DB_NAME", c.db.name);
     r.string("DB_USER", c.db.user);
-    r.string("DB_PASSWORD", c.db.password);
+    readDbPassword(r, c);
     r.integer("DB_POOL_MAX", c.db.poolMax, 1, 1000);
     if (c.db.poolMax == 0) c.db.poolMax = c.threadsPerWorker;
     r.integer("DB_POOL_IDLE_TIMEOUT_MS", c.db.poolIdleTimeoutMs, 1000, 86400000);
@@ -408,6 +425,7 @@ std::vector<std::pair<std::string_view, std::string>> Config::values() const {
         {"DB_NAME", db.name},
         {"DB_USER", db.user},
         {"DB_PASSWORD", db.password},
+        {"DB_PASSWORD_FILE", dbPasswordFile},
         {"DB_POOL_MAX", std::to_string(db.poolMax)},
         {"DB_POOL_IDLE_TIMEOUT_MS", std::to_string(db.poolIdleTimeoutMs)},
         {"DB_CONNECT_TIMEOUT_MS", std::to_string(db.connectTimeoutMs)},

@@ -69,7 +69,8 @@ struct Config {
     long maxRequestsPerWorker = 0;  // 0: never recycle
     int graceSeconds = 10;
     int requestTimeoutSeconds = 30;  // 0: requests may run forever
-    db::Settings db;
+    db::Settings db;                 // db.password: DB_PASSWORD, or the content of DB_PASSWORD_FILE
+    std::string dbPasswordFile;
     // JWT_SECRET (or the content of JWT_SECRET_FILE) signs access tokens and
     // list cursors; JWT_PREVIOUS_SECRETS only verify them (a rotation).
     common::KeySet jwtKeys;

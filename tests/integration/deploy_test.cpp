@@ -130,6 +130,7 @@ std::map<std::string, unsigned> expectedTree() {
         {"usr/share/doc/restd/architecture.md", 0644},
         {"usr/share/doc/restd/deploy.md", 0644},
         {"usr/share/restd/scripts/migrate", 0755},
+        {"usr/share/restd/scripts/lib/settings.sh", 0644},
     };
     for (const auto& entry : fs::directory_iterator(repo / "sql")) {
         if (entry.path().extension() == ".sql") {
@@ -584,6 +585,134 @@ BOOST_AUTO_TEST_CASE(restd_deploy_leaves_the_key_to_jwt_secret_file) {
     BOOST_CHECK_EQUAL(readEnvFile(env).at("JWT_SECRET"), "");
 }
 
+// DB_PASSWORD_FILE in the env file: restd-deploy reads the account's password
+// from there and writes no DB_PASSWORD (restd would refuse both); with a
+// systemd credential, whose path exists only while restd runs, from the
+// credential's source given as --db-password-file.
+BOOST_AUTO_TEST_CASE(restd_deploy_reads_the_password_from_db_password_file) {
+    const Deployment& first = deployment();
+    fs::path jwt = writeSecret("jwt.key", first.values.at("JWT_SECRET"));
+    fs::path password = writeSecret("db.password", first.values.at("DB_PASSWORD"));
+    fs::path env = writeExample("password-file-host", "restd_deploy",
+                                "DB_PASSWORD_FILE=" + password.string() + "\n");
+    CommandResult r = runDeploy(env, true, {"--jwt-secret-file", jwt.string()});
+    BOOST_REQUIRE_MESSAGE(r.ok() && contains(r.output, "ready:"), r.summary());
+    BOOST_CHECK_MESSAGE(!contains(r.output, "DB_PASSWORD from") && !contains(r.output, "generated"),
+                        r.output);
+    BOOST_CHECK_EQUAL(readEnvFile(env).at("DB_PASSWORD"), "");
+
+    // A credential: the env file names a path only restd's service has.
+    fs::path credential = scratch() / "run-credentials" / "db_password";
+    fs::path credentialEnv = writeExample(
+        "credential-password-host", "restd_deploy",
+        "DB_PASSWORD_FILE=" + credential.string() + "\nJWT_SECRET_FILE=" + jwt.string() + "\n");
+    CommandResult noSource = runDeploy(credentialEnv, true);
+    BOOST_CHECK_EQUAL(noSource.status, 1);
+    BOOST_CHECK_MESSAGE(
+        contains(noSource.output, "DB_PASSWORD_FILE: cannot read '" + credential.string() + "'") &&
+            contains(noSource.output, "--db-password-file"),
+        noSource.output);
+    BOOST_CHECK(!fs::exists(credentialEnv));
+    CommandResult fromSource =
+        runDeploy(credentialEnv, true, {"--db-password-file", password.string()});
+    BOOST_REQUIRE_MESSAGE(fromSource.ok(), fromSource.summary());
+    BOOST_CHECK_EQUAL(readEnvFile(credentialEnv).at("DB_PASSWORD"), "");
+
+    // Both in the env file: refused before anything changes.
+    const std::string text = readFile(env);
+    std::ofstream(env, std::ios::app) << "DB_PASSWORD=" << first.values.at("DB_PASSWORD") << "\n";
+    const std::string withBoth = readFile(env);
+    CommandResult both = runDeploy(env, true);
+    BOOST_CHECK_EQUAL(both.status, 1);
+    BOOST_CHECK_MESSAGE(contains(both.output, "both DB_PASSWORD and DB_PASSWORD_FILE"),
+                        both.output);
+    BOOST_CHECK(readFile(env) == withBoth);
+    std::ofstream(env, std::ios::trunc) << text;
+
+    // Another password in the file: the login check fails, nothing shows it.
+    fs::path wrong = writeSecret("wrong-db.password", "not-the-password");
+    std::ofstream(env, std::ios::app) << "DB_PASSWORD_FILE=" << wrong.string() << "\n";
+    CommandResult refused = runDeploy(env, true);
+    BOOST_CHECK_EQUAL(refused.status, 1);
+    BOOST_CHECK_MESSAGE(contains(refused.output, "cannot log in as restd_deploy") &&
+                            !contains(refused.output, "not-the-password"),
+                        refused.output);
+}
+
+// nginx's copy of CLIENT_URL: restd-deploy writes it beside the env file on
+// every run and alone with --write-cors-origins, from CLIENT_URL only, so
+// nobody edits a second list; the installed restd-http.conf includes it.
+BOOST_AUTO_TEST_CASE(restd_deploy_writes_nginx_cors_origins_from_client_url) {
+    const Deployment& d = deployment();
+    const fs::path generated = d.envFile.parent_path() / "nginx-cors-origins.conf";
+    BOOST_CHECK_MESSAGE(contains(d.first.output, "wrote " + generated.string()) &&
+                            contains(d.first.output, "reload nginx"),
+                        d.first.output);
+    BOOST_CHECK_MESSAGE(!contains(d.second.output, "wrote " + generated.string()), d.second.output);
+    auto mapLines = [](const fs::path& file) {
+        std::string lines;
+        std::istringstream in(readFile(file));
+        for (std::string line; std::getline(in, line);)
+            if (!line.starts_with("#")) lines += line + "\n";
+        return lines;
+    };
+    BOOST_CHECK_EQUAL(mapLines(generated),
+                      "\"~^https://app\\.example\\.com$\" 1;\n");  // the example's
+    BOOST_CHECK_EQUAL(static_cast<unsigned>(fs::status(generated).permissions()) & 0777, 0644u);
+    BOOST_CHECK(contains(readFile(installedTree() / "usr/share/restd/nginx/restd-http.conf"),
+                         "include /etc/restd/nginx-cors-origins.conf;"));
+
+    // CLIENT_URL changes: --write-cors-origins lists exactly the new origins,
+    // trimmed as restd trims them and escaped, and touches nothing else.
+    fs::path dir = scratch() / "cors-host";
+    fs::create_directories(dir);
+    fs::path env = dir / "restd.env";
+    std::ofstream(env) << d.afterFirst
+                       << "CLIENT_URL= https://app.example.com/ ,http://[::1]:8080,"
+                          "https://a+b.example.org:8443\n";
+    const std::string envText = readFile(env);
+    CommandResult r = runDeploy(env, true, {"--write-cors-origins"});
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.summary());
+    BOOST_CHECK_MESSAGE(contains(r.output, "reload nginx") && !contains(r.output, "ready:"),
+                        r.output);
+    BOOST_CHECK_EQUAL(mapLines(dir / "nginx-cors-origins.conf"),
+                      "\"~^https://app\\.example\\.com$\" 1;\n"
+                      "\"~^http://\\[::1\\]:8080$\" 1;\n"
+                      "\"~^https://a\\+b\\.example\\.org:8443$\" 1;\n");
+    BOOST_CHECK(readFile(env) == envText);
+    CommandResult again = runDeploy(env, true, {"--write-cors-origins"});
+    BOOST_CHECK_MESSAGE(again.ok() && !contains(again.output, "wrote"), again.summary());
+
+    // An origin nginx cannot list (a path, a regex) is refused before
+    // anything changes: the old list stays, and a new host gets no env file.
+    const std::string before = readFile(dir / "nginx-cors-origins.conf");
+    for (const char* bad :
+         {"https://app.example.com/path", "https://x.com$|.*", "app.example.com", " , "}) {
+        std::ofstream(env, std::ios::trunc) << d.afterFirst << "CLIENT_URL=" << bad << "\n";
+        for (bool corsOnly : {true, false}) {
+            CommandResult refused =
+                runDeploy(env, true,
+                          corsOnly ? std::vector<std::string>{"--write-cors-origins"}
+                                   : std::vector<std::string>{});
+            BOOST_CHECK_EQUAL(refused.status, 1);
+            BOOST_CHECK_MESSAGE(contains(refused.output, "CLIENT_URL") &&
+                                    contains(refused.output, "nothing was changed"),
+                                refused.output);
+            BOOST_CHECK(readFile(dir / "nginx-cors-origins.conf") == before);
+        }
+    }
+    fs::path fresh = writeExample("cors-fresh-host", "restd_deploy_cors",
+                                  "CLIENT_URL=https://app.example.com/api\n");
+    CommandResult refused = runDeploy(fresh, true, {"--generate-jwt-secret"});
+    BOOST_CHECK_EQUAL(refused.status, 1);
+    BOOST_CHECK(!fs::exists(fresh));
+    BOOST_CHECK(!fs::exists(fresh.parent_path() / "nginx-cors-origins.conf"));
+    BOOST_CHECK_EQUAL(sqlAsAdmin("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                                 "SCHEMA_NAME = 'restd_deploy_cors'")
+                          .output,
+                      "0\n");
+}
+
 // --app-hosts: the account at each host the app connects from, with one
 // password and the same grants; a host pattern that is not one never reaches
 // SQL; an account that exists keeps its password.
@@ -913,6 +1042,40 @@ BOOST_AUTO_TEST_CASE(a_listed_peer_is_served_and_loopback_needs_no_list) {
     FcgiResponse local = fcgiGet("127.0.0.1:" + std::to_string(loopbackPort), "/health", 30s);
     BOOST_CHECK_MESSAGE(local.status == 200, "loopback listen: " << local.summary());
     BOOST_CHECK_EQUAL(second->stop(), 0);
+}
+
+// DB_PASSWORD_FILE: restd logs in with the file's password (its newline
+// dropped); a wrong one in the file makes /ready say the database is away.
+BOOST_AUTO_TEST_CASE(restd_serves_with_the_password_from_db_password_file) {
+    const fs::path file = scratch() / "restd-db-password";
+    std::ofstream(file) << stack().env("DB_PASSWORD") << "\n";
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+    const fs::path socket = socketDir() / "password-file.sock";
+    EnvEdits env = ownRestd();
+    env.push_back("DB_PASSWORD");
+    env.push_back("DB_PASSWORD_FILE=" + file.string());
+    env.push_back("FCGI_LISTEN=unix:" + socket.string());
+    const fs::path log = scratch() / "password-file.log";
+    auto restd = startRestd(env, log);
+    FcgiResponse ready = fcgiGet(socket.string(), "/ready", 30s);
+    BOOST_CHECK_MESSAGE(ready.status == 200, "GET /ready: " << ready.summary() << "\nlog:\n"
+                                                            << readFile(log));
+    BOOST_CHECK_EQUAL(restd->stop(), 0);
+
+    std::ofstream(file, std::ios::trunc) << "not-the-password\n";
+    auto wrong = startRestd(env, scratch() / "password-file-wrong.log");
+    FcgiResponse refused = fcgiGet(socket.string(), "/ready", 30s);
+    BOOST_CHECK_MESSAGE(refused.status == 503, "GET /ready: " << refused.summary());
+    BOOST_CHECK_EQUAL(wrong->stop(), 0);
+    BOOST_CHECK(!contains(readFile(scratch() / "password-file-wrong.log"), "not-the-password"));
+
+    // Both set: restd refuses to start, naming both and neither value.
+    env.push_back("DB_PASSWORD=" + stack().env("DB_PASSWORD"));
+    CommandResult both = runCommand({stack().restdBin().string()}, env, 15s);
+    BOOST_CHECK_EQUAL(both.status, 2);
+    BOOST_CHECK_MESSAGE(contains(both.output, "DB_PASSWORD and DB_PASSWORD_FILE are both set") &&
+                            !contains(both.output, stack().env("DB_PASSWORD")),
+                        both.output);
 }
 
 BOOST_AUTO_TEST_CASE(restd_without_app_env_warns_at_start) {

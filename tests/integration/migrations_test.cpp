@@ -278,4 +278,33 @@ BOOST_AUTO_TEST_CASE(records_from_before_applied_by_keep_working) {
     BOOST_CHECK_EQUAL(migrate({"status"}).status, 0);
 }
 
+// DB_PASSWORD_FILE, as restd reads it: the password from the file, less its
+// trailing newline; with DB_PASSWORD too, or an unreadable file, a clear
+// refusal that never shows what the file holds.
+BOOST_AUTO_TEST_CASE(migrate_reads_the_password_from_db_password_file) {
+    const fs::path file = stack().stackDir().parent_path() / "migrate-db-password";
+    std::ofstream(file) << stack().env("DB_PASSWORD") << "\n";
+    CommandResult r = migrate({"status"}, {"DB_PASSWORD", "DB_PASSWORD_FILE=" + file.string()});
+    BOOST_CHECK_MESSAGE(r.status == 0, r.summary());
+
+    CommandResult both = migrate({"status"}, {"DB_PASSWORD_FILE=" + file.string()});
+    BOOST_CHECK_EQUAL(both.status, 1);
+    BOOST_CHECK_MESSAGE(contains(both.output, "DB_PASSWORD and DB_PASSWORD_FILE are both set"),
+                        both.output);
+
+    const std::string missing = file.string() + ".missing";
+    CommandResult unreadable = migrate({"status"}, {"DB_PASSWORD", "DB_PASSWORD_FILE=" + missing});
+    BOOST_CHECK_EQUAL(unreadable.status, 1);
+    BOOST_CHECK_MESSAGE(contains(unreadable.output, "DB_PASSWORD_FILE: cannot read '" + missing),
+                        unreadable.output);
+
+    std::ofstream(file, std::ios::trunc) << "not-the-password\n";
+    CommandResult wrong = migrate({"status"}, {"DB_PASSWORD", "DB_PASSWORD_FILE=" + file.string()});
+    BOOST_CHECK_EQUAL(wrong.status, 1);
+    BOOST_CHECK_MESSAGE(contains(wrong.output, "cannot reach database") &&
+                            !contains(wrong.output, "not-the-password"),
+                        wrong.output);
+    fs::remove(file);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

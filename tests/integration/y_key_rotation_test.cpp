@@ -262,4 +262,31 @@ BOOST_AUTO_TEST_CASE(the_current_key_comes_from_a_file_read_again_on_sighup) {
     BOOST_TEST(kidIn(again.token) == kidOf(keyB));
 }
 
+// DB_PASSWORD_FILE through the stack: after a reload every worker logs in
+// with the file's password (its newline dropped), and requests that write
+// rows are served; with DB_PASSWORD as well the reload fails naming both,
+// never the password, and the running workers serve on.
+BOOST_AUTO_TEST_CASE(the_database_password_comes_from_a_file_read_on_sighup) {
+    const std::string password = stack().env("DB_PASSWORD");
+    const std::filesystem::path path = stack().stackDir() / "db_password";
+    struct Remove {
+        std::filesystem::path path;
+        ~Remove() { std::filesystem::remove(path); }
+    } remove{path};
+    std::ofstream(path, std::ios::trunc) << password << "\n";
+
+    EnvFile file;
+    file.set({{"DB_PASSWORD", ""}, {"DB_PASSWORD_FILE", path.string()}});
+    std::string log = reloadRestd(false, true);
+    BOOST_TEST(!linesWith(log, {R"("msg":"reloading")", "DB_PASSWORD_FILE"}).empty(), log);
+    Account account = registerAccount("dbfile");
+    BOOST_TEST(meStatus(account.token) == 200);
+
+    file.set({{"DB_PASSWORD", password}, {"DB_PASSWORD_FILE", path.string()}});
+    log = reloadRestd(true);
+    BOOST_TEST(!linesWith(log, {"DB_PASSWORD and DB_PASSWORD_FILE are both set"}).empty(), log);
+    BOOST_TEST(log.find(password) == std::string::npos);
+    BOOST_TEST(meStatus(registerAccount("dbfile").token) == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 using namespace restd;
 
@@ -99,6 +100,50 @@ BOOST_AUTO_TEST_CASE(text_that_is_all_escapes_fits_the_line) {
     BOOST_TEST(stringOf(doc["msg"]) == controls);
     BOOST_TEST(stringOf(doc[controls.c_str()]) == controls);
     BOOST_TEST(stringOf(doc["b"]) == controls);
+}
+
+// While stderr is the journal, journald reads a line's priority from its
+// "<N>" prefix (sd-daemon.h's SD_ERR ...): the rest of the line is the JSON.
+BOOST_AUTO_TEST_CASE(journal_lines_start_with_their_syslog_priority) {
+    struct JournalOff {
+        ~JournalOff() { log::setJournal(false); }
+    } restore;
+    log::setJournal(true);
+    const std::pair<log::Level, std::string> expected[] = {{log::Level::Error, "<3>"},
+                                                           {log::Level::Warn, "<4>"},
+                                                           {log::Level::Info, "<6>"},
+                                                           {log::Level::Debug, "<7>"}};
+    for (const auto& [level, prefix] : expected) {
+        std::string line(log::format(level, "m", {{"k", 1}}));
+        BOOST_TEST(line.starts_with(prefix + "{\"time\":"), line);
+        auto doc = parseLine(std::string_view(line).substr(3));
+        BOOST_TEST(doc["k"].GetInt() == 1);
+        BOOST_TEST(log::priorityPrefix(level) == prefix);
+    }
+    // The worst-case line still fits with the prefix in front.
+    std::string controls(3000, '\x01');
+    std::string line(log::format(log::Level::Error, controls, {{controls, controls}}));
+    BOOST_TEST(line.starts_with("<3>{"));
+    BOOST_TEST(stringOf(parseLine(std::string_view(line).substr(3))["msg"]) == controls);
+
+    log::setJournal(false);
+    BOOST_TEST(log::format(log::Level::Error, "m", {}).starts_with("{\"time\":"));
+    BOOST_TEST(log::priorityPrefix(log::Level::Error).empty());
+}
+
+BOOST_AUTO_TEST_CASE(journal_stream_must_name_the_device_and_inode_of_stderr) {
+    BOOST_TEST(log::isJournalStream("8:12345", 8, 12345));
+    BOOST_TEST(log::isJournalStream("64769:4294967297", 64769, 4294967297ULL));
+    BOOST_TEST(!log::isJournalStream(nullptr, 8, 12345));
+    BOOST_TEST(!log::isJournalStream("", 8, 12345));
+    BOOST_TEST(!log::isJournalStream("8:12346", 8, 12345));  // another stream
+    BOOST_TEST(!log::isJournalStream("9:12345", 8, 12345));
+    BOOST_TEST(!log::isJournalStream("8", 8, 12345));
+    BOOST_TEST(!log::isJournalStream("8:", 8, 12345));
+    BOOST_TEST(!log::isJournalStream(":12345", 8, 12345));
+    BOOST_TEST(!log::isJournalStream("8:12345x", 8, 12345));
+    BOOST_TEST(!log::isJournalStream("8:12345:1", 8, 12345));
+    BOOST_TEST(!log::isJournalStream("-8:12345", 8, 12345));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -218,7 +218,7 @@ BOOST_AUTO_TEST_CASE(changed_from_names_the_variables_that_differ) {
 BOOST_AUTO_TEST_CASE(values_cover_every_documented_variable_once) {
     Config c = load({{"JWT_SECRET", "s"}});
     auto values = c.values();
-    BOOST_TEST(values.size() == 37u);
+    BOOST_TEST(values.size() == 38u);
     for (size_t i = 0; i < values.size(); ++i) {
         for (size_t j = i + 1; j < values.size(); ++j)
             BOOST_TEST(values[i].first != values[j].first);
@@ -505,6 +505,64 @@ BOOST_AUTO_TEST_CASE(a_reload_sees_a_changed_key_file_or_previous_list) {
     std::vector<std::string_view> changed = after.changedFrom(before);
     std::vector<std::string_view> expected = {"JWT_SECRET", "JWT_PREVIOUS_SECRETS"};
     BOOST_TEST(changed == expected, boost::test_tools::per_element());
+}
+
+// DB_PASSWORD_FILE: the database password from a file (a systemd credential),
+// under the same rules as JWT_SECRET_FILE.
+BOOST_AUTO_TEST_CASE(the_db_password_file_holds_the_password_less_its_trailing_newline) {
+    SecretFile file("p@ss word$1\n");
+    Config c = load({{"JWT_SECRET", "s"}, {"DB_PASSWORD_FILE", file.path.string()}});
+    BOOST_TEST(c.db.password == "p@ss word$1");
+    BOOST_TEST(c.dbPasswordFile == file.path.string());
+    SecretFile blanks("secret \t\r\n\n");
+    BOOST_TEST(
+        load({{"JWT_SECRET", "s"}, {"DB_PASSWORD_FILE", blanks.path.string()}}).db.password ==
+        "secret");
+    // Without it, DB_PASSWORD as before, empty included (a unix_socket account).
+    BOOST_TEST(load({{"JWT_SECRET", "s"}, {"DB_PASSWORD", "pw"}}).db.password == "pw");
+    BOOST_TEST(load({{"JWT_SECRET", "s"}}).db.password.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_db_password_and_its_file_together_are_an_error) {
+    SecretFile file("from-file\n");
+    std::string e = errorOf(
+        {{"JWT_SECRET", "s"}, {"DB_PASSWORD", "inline"}, {"DB_PASSWORD_FILE", file.path.string()}});
+    BOOST_TEST(e == "DB_PASSWORD and DB_PASSWORD_FILE are both set: set one of them");
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_or_empty_db_password_file_names_the_file_not_its_content) {
+    std::string missing =
+        errorOf({{"JWT_SECRET", "s"}, {"DB_PASSWORD_FILE", "/nonexistent/db-password"}});
+    BOOST_TEST(missing.starts_with("DB_PASSWORD_FILE: cannot read '/nonexistent/db-password'"),
+               missing);
+    SecretFile blank(" \n");
+    BOOST_TEST(errorOf({{"JWT_SECRET", "s"}, {"DB_PASSWORD_FILE", blank.path.string()}}) ==
+               "DB_PASSWORD_FILE '" + blank.path.string() + "' is empty");
+}
+
+BOOST_AUTO_TEST_CASE(a_reload_sees_a_changed_db_password_file) {
+    SecretFile file("first\n");
+    Config before = load({{"JWT_SECRET", "s"}, {"DB_PASSWORD_FILE", file.path.string()}});
+    std::ofstream(file.path, std::ios::binary | std::ios::trunc) << "second\n";
+    Config after = load({{"JWT_SECRET", "s"}, {"DB_PASSWORD_FILE", file.path.string()}});
+    BOOST_TEST(after.db.password == "second");
+    std::vector<std::string_view> changed = after.changedFrom(before);
+    std::vector<std::string_view> expected = {"DB_PASSWORD"};
+    BOOST_TEST(changed == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(db_password_file_in_the_env_file_is_a_setting) {
+    SecretFile password("from-file\n");
+    TempFile envFile("JWT_SECRET=s\nDB_PASSWORD_FILE=" + password.path.string() + "\n");
+    ScopedEnv env({{"RESTD_ENV_FILE", envFile.path.string()},
+                   {"DB_PASSWORD", std::nullopt},
+                   {"DB_PASSWORD_FILE", std::nullopt},
+                   {"JWT_SECRET", std::nullopt},
+                   {"JWT_SECRET_FILE", std::nullopt}});
+    std::vector<std::string> ignored;
+    Config c = Config::load(&ignored);
+    BOOST_TEST(c.db.password == "from-file");
+    BOOST_TEST(ignored.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
