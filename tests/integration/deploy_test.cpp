@@ -983,6 +983,17 @@ BOOST_AUTO_TEST_CASE(the_package_installs_checks_its_config_and_purges_cleanly) 
     BOOST_CHECK_MESSAGE(check.ok() && check.output.empty(),
                         "restd --check-config: " << check.summary());
 
+    // An upgrade (the same version again) leaves an edited env file exactly
+    // as it is, with no conffile prompt (stdin is /dev/null: one would fail).
+    std::ofstream("/etc/restd/restd.env", std::ios::app) << "LOG_LEVEL=debug\n";
+    const std::string edited = readFile("/etc/restd/restd.env");
+    CommandResult again = runCommand({"dpkg", "-i", deb}, {}, 300s);
+    BOOST_REQUIRE_MESSAGE(again.ok(), "dpkg -i a second time: " << again.summary());
+    BOOST_CHECK(readFile("/etc/restd/restd.env") == edited);
+    BOOST_REQUIRE_EQUAL(stat("/etc/restd/restd.env", &st), 0);
+    BOOST_CHECK_EQUAL(st.st_mode & 07777, 0640u);
+    BOOST_CHECK_EQUAL(st.st_gid, restdGroup);
+
     // Remove keeps the configuration; purge takes it and everything else.
     CommandResult remove = runCommand({"dpkg", "-r", "restd"}, {}, 120s);
     BOOST_REQUIRE_MESSAGE(remove.ok(), "dpkg -r: " << remove.summary());
