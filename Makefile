@@ -9,8 +9,9 @@ PREFIX     ?= /usr/local
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
-# make deb writes restd_<version>_<arch>.deb here (staging in DEB_OUT/deb-root).
+# make deb writes restd_<version>_<arch>.deb here (building in DEB_OUT/src).
 DEB_OUT    ?= build
+VERSION    := $(shell sed -n 's/.*kVersion = "\([^"]*\)".*/\1/p' src/common/version.h)
 
 ifeq ($(SANITIZE),1)
   BUILD   := build/asan
@@ -25,8 +26,10 @@ else
 endif
 
 WARN     := -Wall -Wextra -Wshadow -Werror
-CXXFLAGS := -std=c++20 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Isrc -isystem /usr/include/cppconn -pthread
-LDFLAGS  := $(SANFLAGS) -pthread
+# EXTRA_CXXFLAGS and EXTRA_LDFLAGS: a packager's flags on top of ours
+# (debian/rules passes dpkg-buildflags' hardening flags).
+CXXFLAGS := -std=c++20 $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Isrc -isystem /usr/include/cppconn -pthread $(EXTRA_CXXFLAGS)
+LDFLAGS  := $(SANFLAGS) -pthread $(EXTRA_LDFLAGS)
 LIBS     := -lfcgi -lmysqlcppconn -lcrypto -lcrypt -lsystemd
 TESTLIBS := -lboost_unit_test_framework -lcurl
 
@@ -48,7 +51,7 @@ TEST_ROUTE_SRCS := $(shell find tests/test_routes -name '*.cpp' | sort)
 TEST_ROUTE_OBJS := $(TEST_ROUTE_SRCS:%.cpp=$(BUILD)/%.o)
 TEST_TABLE_OBJ  := $(BUILD)/test_routes/route_table.o
 
-.PHONY: all deps docs test unit-test integration-test check-layers run clean install deb format format-check lint
+.PHONY: all deps docs man test unit-test integration-test check-layers run clean install deb format format-check lint
 .DEFAULT_GOAL := all
 
 all: $(BIN)/restd
@@ -95,6 +98,14 @@ build/docs/index.html: docs/index.html docs/init.js docs/package-lock.json
 	@mkdir -p build/docs
 	cp $(addprefix docs/node_modules/swagger-ui-dist/,$(DOCS_ASSETS)) build/docs/
 	cp docs/init.js docs/index.html build/docs/
+
+# The man pages restd(8) and restd-deploy(8), from their scdoc sources.
+MAN_PAGES := build/man/restd.8 build/man/restd-deploy.8
+man: $(MAN_PAGES)
+
+build/man/%.8: docs/man/%.8.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@
 
 # Dependencies first (a fresh machine has no compiler libraries), then the build
 # in a sub-make so that the file lists are computed with the headers present.
@@ -180,7 +191,7 @@ fuzz: deps
 UNIT_SED := -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' -e 's|/usr/share/doc/restd|$(PREFIX)/share/doc/restd|g' \
             -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g'
 
-install: $(BIN)/restd docs
+install: $(BIN)/restd docs man
 	install -D -m 0755 $(BIN)/restd $(DESTDIR)$(PREFIX)/sbin/restd
 	sed -e 's|/etc/restd/|$(SYSCONFDIR)/restd/|g' scripts/deploy >$(DESTDIR)$(PREFIX)/sbin/restd-deploy
 	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/restd-deploy
@@ -200,15 +211,38 @@ install: $(BIN)/restd docs
 	    sed $(UNIT_SED) systemd/$$unit >$(DESTDIR)$(UNITDIR)/$$unit && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
 	done
-	install -D -m 0644 systemd/restd.env.example $(DESTDIR)$(SYSCONFDIR)/restd/restd.env.example
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man8/
+# Nothing goes to SYSCONFDIR: the env file holds secrets and is made on the
+# host (restd-deploy, or the package's postinst) from this template, which
+# restd-deploy and the postinst need (/usr/share/doc may be left out of an
+# install), and which the doc folder shows under examples/.
+	install -D -m 0644 systemd/restd.env.example $(DESTDIR)$(PREFIX)/share/restd/restd.env.example
+	install -d $(DESTDIR)$(PREFIX)/share/doc/restd/examples
+	ln -sf ../../../restd/restd.env.example $(DESTDIR)$(PREFIX)/share/doc/restd/examples/restd.env.example
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/restd/README.md
 	install -m 0644 docs/api.md docs/architecture.md docs/deploy.md $(DESTDIR)$(PREFIX)/share/doc/restd/
 
-# A binary package of the `make install` tree (PREFIX=/usr); see packaging/deb/build.
-deb: $(BIN)/restd
-	rm -rf $(DEB_OUT)/deb-root
-	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_OUT)/deb-root) PREFIX=/usr SYSCONFDIR=/etc
-	packaging/deb/build $(DEB_OUT)/deb-root $(DEB_OUT)
+# The Debian package (debian/), built by dpkg-buildpackage from a copy of the
+# source tree in DEB_OUT/src: its `debian/rules clean` runs `make clean`, and
+# it writes the package beside the tree, so the tree under test is left alone.
+# The files git knows (tracked or new, as they are now) are copied, or, outside
+# a git checkout, everything but the build products. Prints the .deb's path last.
+DEB_SRC := $(DEB_OUT)/src/restd-$(VERSION)
+deb:
+	rm -rf $(DEB_OUT)/src
+	mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    git ls-files -z --cached --others --exclude-standard | \
+	        rsync -a --from0 --files-from=- --ignore-missing-args ./ $(DEB_SRC)/; \
+	else \
+	    rsync -a --exclude=/build --exclude=/bin --exclude=/var --exclude=node_modules ./ $(DEB_SRC)/; \
+	fi
+	cd $(DEB_SRC) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+	    dpkg-buildpackage -us -uc -b -Jauto
+	for f in $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.ddeb; do if [ -e "$$f" ]; then mv "$$f" $(DEB_OUT)/; fi; done
+	rm -rf $(DEB_OUT)/src
+	@deb=$(abspath $(DEB_OUT))/restd_$(VERSION)_$$(dpkg --print-architecture).deb && test -f "$$deb" && echo "$$deb"
 
 clean:
 	rm -rf build bin
