@@ -391,16 +391,21 @@ BOOST_AUTO_TEST_CASE(held_requests_show_busy_threads_max_threads_reached_and_slo
                     .status;
         });
     }
-    // Until a scrape finds a worker with every thread busy (the posts last
-    // four seconds: long enough for the scrapes to see it).
+    // Until a scrape finds a worker with every thread busy and more requests
+    // in flight than one worker holds (the posts last four seconds: long
+    // enough for the scrapes to see it). The second half matters: while the
+    // first posts still travel, the scrape itself can be what fills a worker.
     prom::Exposition during;
     bool full = waitUntil(
         [&] {
             during = scrapeDirect();
+            int busyNow = 0;
+            bool oneFull = false;
             for (const auto& [worker, threads] : acceptThreads(during)) {
-                if (threads.first == threadsPerWorker && threads.second == 0) return true;
+                busyNow += static_cast<int>(threads.first);
+                if (threads.first == threadsPerWorker && threads.second == 0) oneFull = true;
             }
-            return false;
+            return oneFull && busyNow >= threadsPerWorker + 1;
         },
         3500ms, 50ms);
     for (auto& post : posts) post.join();
