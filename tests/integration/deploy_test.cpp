@@ -35,6 +35,7 @@
 #include "../support/fcgi_client.h"
 #include "../support/process.h"
 #include "../support/stack.h"
+#include "../support/temp_dir.h"
 
 using namespace restd::test;
 namespace fs = std::filesystem;
@@ -57,22 +58,8 @@ const fs::path& scratch() {
     return dir;
 }
 
-// Unix socket paths must fit sun_path (108 bytes); the repository may be deep.
-struct SocketDir {
-    fs::path path;
-    SocketDir() {
-        char tmpl[] = "/tmp/restd-deploy-XXXXXX";
-        if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path = tmpl;
-    }
-    ~SocketDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 const fs::path& socketDir() {
-    static const SocketDir dir;
+    static const ShortTempDir dir("deploy");
     return dir.path;
 }
 

@@ -21,26 +21,13 @@
 
 #include "../support/process.h"
 #include "../support/stack.h"
+#include "../support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace restd::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A short folder for the unix sockets (sun_path holds 107 bytes).
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/restd-journal-XXXXXX";
-        if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 // restd's settings on the stack's database, without APP_ENV (so that it
 // warns at start), at LOG_LEVEL=debug (the workers' own lines), and with a
@@ -142,7 +129,7 @@ void checkPrefixes(const fs::path& log, bool prefixed, const std::vector<std::st
 BOOST_AUTO_TEST_SUITE(journal_priorities)
 
 BOOST_AUTO_TEST_CASE(lines_to_the_journal_carry_the_priority_of_their_level) {
-    TempDir dir;
+    ShortTempDir dir("journal");
     const fs::path log = dir.path / "served.log";
     EnvEdits env = restdEnv(dir.path / "restd.sock");
     env.push_back(journalStream(log, true));
@@ -158,7 +145,7 @@ BOOST_AUTO_TEST_CASE(lines_to_the_journal_carry_the_priority_of_their_level) {
 }
 
 BOOST_AUTO_TEST_CASE(a_configuration_error_at_start_is_an_error_to_the_journal) {
-    TempDir dir;
+    ShortTempDir dir("journal");
     const fs::path log = dir.path / "config.log";
     EnvEdits env = restdEnv(dir.path / "restd.sock");
     env.push_back("JWT_SECRET");
@@ -170,7 +157,7 @@ BOOST_AUTO_TEST_CASE(a_configuration_error_at_start_is_an_error_to_the_journal) 
 }
 
 BOOST_AUTO_TEST_CASE(stderr_that_is_not_the_named_stream_gets_no_prefix) {
-    TempDir dir;
+    ShortTempDir dir("journal");
     const fs::path log = dir.path / "elsewhere.log";
     EnvEdits env = restdEnv(dir.path / "restd.sock");
     env.push_back(journalStream(log, false));
